@@ -1,0 +1,58 @@
+"""Plain-language sentences for every stable code, in walkrx's own words."""
+
+from __future__ import annotations
+
+from walkrx.domain.codes import Decision, Flag, PainStatus, Reason, Referral
+
+DISCLAIMER = (
+    "walkrx helps you follow a walking programme; it does not diagnose or treat anything. "
+    "If your pain changes in a way that worries you, talk to a clinician."
+)
+
+DECISION_TEXT: dict[Decision, str] = {
+    Decision.PROGRESS: "Move on: next week builds a little on this one.",
+    Decision.HOLD: "Hold: repeat this week's plan next week before building further.",
+    Decision.STEP_BACK: "Step back: next week eases off so your back can settle.",
+    Decision.SEEK_CARE_URGENT: "Pause walking and see a doctor within the next few days.",
+    Decision.SEEK_CARE_EMERGENCY: "Stop and go to an emergency department now.",
+}
+
+REASON_TEXT: dict[Reason, str] = {
+    Reason.PAIN_RED: "At least one walk flared your pain (a big rise, very high pain, or pain "
+    "that had not settled by the next morning).",
+    Reason.MORNING_PAIN_RISING: "Your average morning pain rose by a point or more compared with "
+    "the week before.",
+    Reason.TOO_LITTLE: "There was not enough walking this week for it to build your tolerance.",
+    Reason.TOO_MUCH_TOO_SOON: "You walked well beyond this week's plan; doing too much too soon is "
+    "a common cause of flare-ups.",
+    Reason.PAIN_AMBER: "Pain went up during or after at least one walk, though not enough to be a "
+    "flare: give your back another week at this level.",
+    Reason.NO_WALKS: "No walks were logged this week.",
+    Reason.RED_FLAG: "You answered yes to a warning-sign question; walking is paused until a "
+    "clinician has checked you and the flag is cleared.",
+    Reason.ON_TRACK: "You did the planned walking and your back tolerated it.",
+}
+
+FLAG_TEXT: dict[Flag, str] = {
+    Flag.CLINICIAN_REVIEW: "Two flare weeks in a row: a clinician should review the programme.",
+    Flag.NOT_LOGGING: "Two weeks in a row without any walk logged.",
+    Flag.RED_FLAG_OPEN: "A warning sign is still open and has not been cleared.",
+}
+
+REFERRAL_TEXT: dict[Referral, str] = {
+    Referral.PLATEAU: "Progress has stalled: an individual rehab plan from a physiotherapist may "
+    "help more than walking alone.",
+    Referral.STILL_LIMITED: "Everyday activities are still limited: a physiotherapist can target "
+    "them directly.",
+    Referral.FEAR_OF_MOVEMENT: "Worry about moving is holding you back: a clinician can help you "
+    "regain confidence step by step.",
+    Referral.RETURN_TO_SPORT: "To return to lifting, running or sport you will need more than "
+    "walking: ask for a tailored rehab programme.",
+}
+
+PAIN_TEXT: dict[PainStatus, str] = {
+    PainStatus.GREEN: "green: walking did not aggravate your pain",
+    PainStatus.AMBER: "amber: pain rose a little; hold steady",
+    PainStatus.RED: "red: a flare; ease off",
+    PainStatus.UNKNOWN: "unknown: no pain ratings logged",
+}

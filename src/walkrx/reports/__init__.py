@@ -1,0 +1,1 @@
+"""Reports: the plan and reviews rendered as files people open elsewhere (calendars, exports)."""
