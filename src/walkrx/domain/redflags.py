@@ -1,10 +1,11 @@
-"""Red-flag questions and the advice given at once on a yes (spec section 7), plus the fear question.
+"""Red-flag questions, the advice given at once on a yes (spec section 7), and the fear question.
 
 Pure data and functions: no I/O, standard library only. The wording is walkrx's own; the signs it
 asks about and their tiers follow:
 
 - NICE guideline NG59, Low back pain and sciatica in over 16s: assessment and management (2016,
-  updated 2020): exclude specific causes such as cancer, infection, fracture and cauda equina syndrome.
+  updated 2020): exclude specific causes such as cancer, infection, fracture and cauda equina
+  syndrome.
 - NHS Clinical Knowledge Summaries, Back pain - low (without radiculopathy): red flags for cauda
   equina syndrome (emergency) and for cancer, infection, fracture and inflammatory disease.
 - The UK cauda equina warning card (promoted by the Chartered Society of Physiotherapy, the GIRFT
@@ -13,8 +14,9 @@ asks about and their tiers follow:
 - Verhagen AP, Downie A, Popal N, Maher C, Koes BW. Red flags presented in current low back pain
   guidelines: a review. Eur Spine J 2016;25:2788-2802.
 
-The fear-of-movement question feeds the `fear_of_movement` referral of spec section 8; it is a single
-yes/no question in walkrx's own words and reproduces no item of the TSK or FABQ questionnaires.
+The fear-of-movement question feeds the `fear_of_movement` referral of spec section 8; it is a
+single yes/no question in walkrx's own words and reproduces no item of the TSK or FABQ
+questionnaires.
 """
 
 from __future__ import annotations
@@ -81,8 +83,8 @@ ADVICE: Mapping[RedFlagTier, str] = MappingProxyType(
         RedFlagTier.EMERGENCY: (
             "Stop the walking program and go to an emergency department now, or call your local "
             "emergency number. This sign can mean pressure on the nerves at the base of the spine, "
-            "which needs to be checked the same day; do not wait to see whether it passes. Tell the "
-            "staff which sign you have."
+            "which needs to be checked the same day; do not wait to see whether it passes. Tell "
+            "the staff which sign you have."
         ),
         RedFlagTier.URGENT: (
             "Pause the walking program and arrange to see a doctor within the next few days; tell "
@@ -109,9 +111,7 @@ def question(code: RedFlag | str) -> str:
 
 def questions(tier: RedFlagTier | None = None) -> list[tuple[RedFlag, str]]:
     """The questions in asking order (emergency tier first), optionally those of one tier only."""
-    return [
-        (code, text) for code, text in QUESTIONS.items() if tier is None or code.tier is tier
-    ]
+    return [(code, text) for code, text in QUESTIONS.items() if tier is None or code.tier is tier]
 
 
 def highest_tier(codes: Iterable[RedFlag | str]) -> RedFlagTier | None:

@@ -1,9 +1,9 @@
 """Protocol files: the shipped protocols as package data, and the loader that validates them.
 
-    available() -> list[str]                       shipped protocol names
-    load(name_or_path) -> Protocol                 a shipped name or a clinic's TOML file
-    parse(content, file="<protocol>") -> Protocol  the text of a protocol file
-    describe(protocol) -> dict                     a JSON-able description
+available() -> list[str]                       shipped protocol names
+load(name_or_path) -> Protocol                 a shipped name or a clinic's TOML file
+parse(content, file="<protocol>") -> Protocol  the text of a protocol file
+describe(protocol) -> dict                     a JSON-able description
 """
 
 from walkrx.protocols.loader import available, describe, load, parse

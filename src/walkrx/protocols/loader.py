@@ -129,7 +129,11 @@ def load(name_or_path: str | os.PathLike[str]) -> Protocol:
             ) from exc
         return parse(data, text)
     names = ", ".join(available())
-    where = "is a directory, not a file" if path.is_dir() else "is neither a shipped protocol nor a file"
+    where = (
+        "is a directory, not a file"
+        if path.is_dir()
+        else "is neither a shipped protocol nor an existing file"
+    )
     raise NotFoundError(
         f"protocol '{text}' {where}. Shipped protocols: {names}. "
         "Give one of these names, or the path of a protocol file ending in .toml."
@@ -234,7 +238,9 @@ def _build(cls: type[_T], data: object, path: str, file: str) -> _T:
     for f in fields:
         field_path = _join(path, f.name)
         if f.name in data:
-            values[f.name] = _convert(hints[f.name], data[f.name], field_path, file, cls, f.name)
+            values[f.name] = _convert(
+                hints[f.name], data[f.name], field_path, file, owner=cls, name=f.name
+            )
         elif f.default is not dataclasses.MISSING:
             values[f.name] = f.default
         elif f.default_factory is not dataclasses.MISSING:
@@ -249,7 +255,7 @@ def _build(cls: type[_T], data: object, path: str, file: str) -> _T:
     return cls(**values)
 
 
-def _convert(hint: Any, value: object, path: str, file: str, owner: type, name: str) -> Any:
+def _convert(hint: Any, value: object, path: str, file: str, *, owner: type, name: str) -> Any:
     """Convert one TOML value to the type `hint`, checking its range."""
     arm = _optional_arm(hint)
     if arm is not None:
@@ -258,7 +264,7 @@ def _convert(hint: Any, value: object, path: str, file: str, owner: type, name: 
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
         return _build(hint, value, path, file)
     if origin is tuple:
-        return _convert_tuple(hint, value, path, file, owner, name)
+        return _convert_tuple(hint, value, path, file, owner=owner, name=name)
     if hint is bool:
         if not isinstance(value, bool):
             raise _wrong_type(file, path, "true or false", value)
@@ -283,7 +289,7 @@ def _convert(hint: Any, value: object, path: str, file: str, owner: type, name: 
 
 
 def _convert_tuple(
-    hint: Any, value: object, path: str, file: str, owner: type, name: str
+    hint: Any, value: object, path: str, file: str, *, owner: type, name: str
 ) -> tuple[Any, ...]:
     if not isinstance(value, list):
         raise _wrong_type(file, path, "an array [ ... ]", value)
@@ -298,7 +304,7 @@ def _convert_tuple(
         item_types = list(args)
     items = []
     for index, (item_type, item) in enumerate(zip(item_types, value, strict=True), start=1):
-        converted = _convert(item_type, item, f"{path}[{index}]", file, owner, name)
+        converted = _convert(item_type, item, f"{path}[{index}]", file, owner=owner, name=name)
         if isinstance(converted, str) and not converted:
             raise ProtocolFileError(
                 file, f"{path}[{index}]", "is empty; write the text or remove the entry"
@@ -306,8 +312,10 @@ def _convert_tuple(
         items.append(converted)
     if len(args) == 2 and args[1] is not Ellipsis and items[0] > items[1]:
         raise ProtocolFileError(
-            file, path, f"the first value ({items[0]}) is greater than the second ({items[1]}); "
-            "write [smaller, larger]"
+            file,
+            path,
+            f"the first value ({items[0]}) is greater than the second ({items[1]}); "
+            "write [smaller, larger]",
         )
     return tuple(items)
 
@@ -324,9 +332,7 @@ def _optional_arm(hint: Any) -> Any:
 def _check_range(owner: type, name: str, value: float, path: str, file: str) -> None:
     allowed = _RANGES.get((owner, name), _POSITIVE)
     if not allowed.admits(value):
-        raise ProtocolFileError(
-            file, path, f"is {value:g}; it must be {allowed.explain()}"
-        )
+        raise ProtocolFileError(file, path, f"is {value:g}; it must be {allowed.explain()}")
 
 
 def _check_pairs(cls: type, values: Mapping[str, Any], path: str, file: str) -> None:
@@ -412,8 +418,9 @@ def _check_phases(phases: tuple[Phase, ...], file: str) -> None:
             )
         if index == 1 and phase.first_week != 1:
             raise ProtocolFileError(
-                file, f"{path}.first_week", f"is {phase.first_week}; the first phase must start "
-                "at week 1"
+                file,
+                f"{path}.first_week",
+                f"is {phase.first_week}; the first phase must start at week 1",
             )
         if index > 1:
             previous = phases[index - 2]
