@@ -1,0 +1,268 @@
+"""TCX (Garmin Training Center) reader: one Activity per <Activity>, streamed with lxml iterparse.
+
+Every trackpoint with a time is kept, with or without a position, so an indoor or treadmill file
+keeps all its heart rate. A new <Track> inside a lap is how Garmin writes a timer stop, so the gap
+between two tracks is a pause; lap boundaries are not pauses (longer gaps are left to the metrics'
+30-second rule). TCX names only Running, Biking and Other: a walk usually arrives as 'other' and the
+import service decides. Multi-sport sessions give one Activity per sport leg.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from walkrx.domain.activity import Activity
+from walkrx.errors import ImportFileError
+from walkrx.importers._xml import (
+    CleanStream,
+    XmlSource,
+    memo,
+    normalise_sport,
+    parse_events,
+    parse_time,
+    safe_iterparse,
+    split_tag,
+    to_float,
+)
+from walkrx.importers.gpx import Point, build_activity
+
+FORMAT = "tcx"
+
+(
+    _K_OTHER,
+    _K_TIME,
+    _K_POSITION,
+    _K_LAT,
+    _K_LON,
+    _K_ALT,
+    _K_DIST,
+    _K_HR,
+    _K_EXT,
+    _K_SPEED,
+    _K_VALUE,
+) = range(11)
+
+_KINDS = {
+    "Time": _K_TIME,
+    "Position": _K_POSITION,
+    "LatitudeDegrees": _K_LAT,
+    "LongitudeDegrees": _K_LON,
+    "AltitudeMeters": _K_ALT,
+    "DistanceMeters": _K_DIST,
+    "HeartRateBpm": _K_HR,
+    "Extensions": _K_EXT,
+    "Speed": _K_SPEED,
+    "Value": _K_VALUE,
+}
+
+
+@memo
+def _kind(tag: str) -> int:
+    return _KINDS.get(split_tag(tag)[1], _K_OTHER)
+
+
+_TAGS = ["{*}Trackpoint", "{*}Track", "{*}Lap", "{*}Activity", "{*}Course"]
+
+# (point, speed in m/s from the ActivityExtension TPX, when given)
+_Raw = tuple[Point, float | None]
+
+
+def _trackpoint(elem: Any) -> _Raw:
+    t: float | None = None
+    off: int | None = None
+    hr = lat = lon = alt = dist = speed = None
+    for child in elem:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        kind = _kind(tag)
+        if kind == _K_TIME:
+            parsed = parse_time(child.text)
+            if parsed is not None:
+                t, off = parsed
+        elif kind == _K_POSITION:
+            for sub in child:
+                if isinstance(sub.tag, str):
+                    sk = _kind(sub.tag)
+                    if sk == _K_LAT:
+                        lat = to_float(sub.text)
+                    elif sk == _K_LON:
+                        lon = to_float(sub.text)
+        elif kind == _K_ALT:
+            alt = to_float(child.text)
+        elif kind == _K_DIST:
+            dist = to_float(child.text)
+        elif kind == _K_HR:
+            for sub in child:
+                if isinstance(sub.tag, str) and _kind(sub.tag) == _K_VALUE:
+                    hr = to_float(sub.text)
+        elif kind == _K_EXT:
+            for sub in child.iter():
+                if isinstance(sub.tag, str) and _kind(sub.tag) == _K_SPEED:
+                    speed = to_float(sub.text)
+    return (t, off, hr, lat, lon, alt, dist), speed
+
+
+class _ActivityState:
+    def __init__(self) -> None:
+        self.tracks: list[list[_Raw]] = []
+        self.current: list[_Raw] = []
+        self.lap_distance: float | None = None
+        self.lap_time: float | None = None
+        self.laps = 0
+        self.lap_start: float | None = None
+        self.new_lap = False  # the next track continues across a lap boundary (not a pause)
+
+
+    def end_track(self) -> None:
+        if self.current:
+            if self.new_lap and self.tracks:
+                self.tracks[-1].extend(self.current)
+            else:
+                self.tracks.append(self.current)
+            self.new_lap = False
+        self.current = []
+
+
+def _child_text(elem: Any, local: str) -> str | None:
+    for child in elem:
+        if isinstance(child.tag, str) and split_tag(child.tag)[1] == local:
+            return str(child.text) if child.text is not None else None
+    return None
+
+
+def _device(activity: Any) -> str | None:
+    for child in activity:
+        if isinstance(child.tag, str) and split_tag(child.tag)[1] == "Creator":
+            name = _child_text(child, "Name")
+            return name.strip() if name and name.strip() else None
+    return None
+
+
+def read_tcx(source: XmlSource, name: str) -> list[Activity]:
+    """Read every <Activity> of a TCX file; ImportFileError when none can be read."""
+    stream = CleanStream(source, name)
+    parser = safe_iterparse(stream, ("end",), _TAGS)
+    state = _ActivityState()
+    activities: list[Activity] = []
+    seen_activity = False
+    checked_root = False
+    for _, elem in parse_events(parser, name):
+        if not checked_root:
+            _check_root(elem.getroottree().getroot(), name)
+            checked_root = True
+        local = split_tag(elem.tag)[1]
+        if local == "Trackpoint":
+            state.current.append(_trackpoint(elem))
+            parent = elem.getparent()
+            elem.clear()
+            if parent is not None:
+                parent.remove(elem)
+            continue
+        if local == "Track":
+            state.end_track()
+        elif local == "Lap":
+            state.new_lap = True
+            state.laps += 1
+            secs = to_float(_child_text(elem, "TotalTimeSeconds"))
+            meters = to_float(_child_text(elem, "DistanceMeters"))
+            if secs is not None:
+                state.lap_time = (state.lap_time or 0.0) + secs
+            if meters is not None:
+                state.lap_distance = (state.lap_distance or 0.0) + meters
+            if state.lap_start is None:
+                started = parse_time(elem.get("StartTime"))
+                state.lap_start = started[0] if started else None
+        elif local == "Activity":
+            seen_activity = True
+            built = _build(elem, state, name, len(activities), stream.dropped_chars)
+            if built is not None:
+                activities.append(built)
+            state = _ActivityState()
+        elif local == "Course":  # a planned course, not a recording
+            state = _ActivityState()
+        elem.clear()
+    if not checked_root:
+        _check_root(getattr(parser, "root", None), name)
+    if not activities:
+        raise ImportFileError(
+            name,
+            "the TCX file holds no activity with timed trackpoints"
+            if seen_activity
+            else "the TCX file holds no <Activity> (a course or workout plan is not a walk)",
+        )
+    return activities
+
+
+def _check_root(root: Any, name: str) -> None:
+    local = split_tag(root.tag)[1] if root is not None and isinstance(root.tag, str) else None
+    if local != "TrainingCenterDatabase":
+        raise ImportFileError(
+            name,
+            f"this XML is not a TCX file (its root element is <{local}>)"
+            if local
+            else "this is not a TCX file",
+        )
+
+
+def _build(
+    elem: Any, state: _ActivityState, name: str, index: int, dropped_chars: int
+) -> Activity | None:
+    state.end_track()
+    raw_sport = elem.get("Sport")
+    notes: list[str] = []
+    total = sum(len(t) for t in state.tracks)
+    tracks = [[r for r in track if r[0][0] is not None] for track in state.tracks]
+    tracks = [t for t in tracks if t]
+    kept = sum(len(t) for t in tracks)
+    if kept < total:
+        notes.append(f"{total - kept} of {total} trackpoints have no time and were left out")
+    if not tracks:
+        return None
+    points = [r[0] for t in tracks for r in t]
+    if all(p[6] is None for p in points) and any(r[1] is not None for t in tracks for r in t):
+        tracks = _distance_from_speed(tracks)
+        notes.append("distance integrated from the speed the device recorded")
+    indoor = all(p[3] is None for p in points)
+    if indoor:
+        notes.append("no GPS position in the file: recorded indoors or with GPS off")
+    if state.lap_time is not None:
+        notes.append(f"timer time over {state.laps} lap(s): {state.lap_time:.1f} s")
+    return build_activity(
+        [[r[0] for r in t] for t in tracks],
+        name=name,
+        source_format=FORMAT,
+        sport=normalise_sport(raw_sport) if raw_sport else "unknown",
+        device=_device(elem),
+        notes=notes,
+        dropped_chars=dropped_chars,
+        total_distance_m=state.lap_distance,
+        indoor=indoor,
+        index=index,
+    )
+
+
+def _distance_from_speed(tracks: list[list[_Raw]]) -> list[list[_Raw]]:
+    """Cumulative distance from speed samples, for files that give speed but no distance."""
+    out: list[list[_Raw]] = []
+    dist = 0.0
+    prev_t: float | None = None
+    prev_speed: float | None = None
+    for track in tracks:
+        new: list[_Raw] = []
+        for point, speed in track:
+            t = point[0]
+            if prev_t is not None and prev_speed is not None and t is not None and t > prev_t:
+                dist += prev_speed * (t - prev_t)
+            prev_t, prev_speed = t, speed
+            new.append(((*point[:6], dist), speed))
+        out.append(new)
+        prev_speed = None  # no distance across a timer stop
+    return out
+
+
+def sniff_tcx(head: bytes, name: str) -> bool:
+    """True when the first bytes look like TCX (a <TrainingCenterDatabase root element)."""
+    return b"<TrainingCenterDatabase" in head or (
+        name.lower().endswith(".tcx") and b"<" in head[:64]
+    )
