@@ -1,0 +1,1 @@
+"""Alembic migrations for the walkrx schema (run them with `walkrx.storage.database.upgrade`)."""

@@ -1,0 +1,215 @@
+"""Table rows: the SQLAlchemy mapping of what is stored, kept apart from the domain dataclasses.
+
+Repositories translate between these rows and `walkrx.domain.model`; nothing outside `storage`
+sees a row. The first migration creates exactly these tables (a test compares the two).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names, so later (batch) migrations can find and alter them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An instant: aware datetimes in, aware UTC datetimes out.
+
+    PostgreSQL keeps a `timestamptz`; SQLite has no time zones, so it keeps naive UTC text.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} given; pass an aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _range(column: str, low: int, high: int) -> CheckConstraint:
+    return CheckConstraint(f"{column} BETWEEN {low} AND {high}", name=f"{column}_range")
+
+
+def _owner() -> Mapped[int]:
+    return mapped_column(ForeignKey("people.id", ondelete="CASCADE"), nullable=False)
+
+
+def _created_at() -> Mapped[datetime]:
+    return mapped_column(UTCDateTime(), nullable=False, server_default=func.current_timestamp())
+
+
+PAIN_COLUMNS = ("pain_before", "pain_during", "pain_after", "pain_next_morning", "lower_limb_pain")
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    start: Mapped[date] = mapped_column(Date, nullable=False)
+    timezone: Mapped[str] = mapped_column(String(64), nullable=False)
+    protocol: Mapped[str] = mapped_column(String(1000), nullable=False)
+    days: Mapped[str] = mapped_column(String(40), nullable=False)  # "0,2,4"
+    goals: Mapped[str] = mapped_column(Text, nullable=False)  # JSON list of strings
+    created_at: Mapped[datetime] = _created_at()
+
+
+class ZoneSettingsRow(Base):
+    __tablename__ = "zone_settings"
+    __table_args__ = (UniqueConstraint("person_id", "effective"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = _owner()
+    effective: Mapped[date] = mapped_column(Date, nullable=False)
+    age: Mapped[int | None] = mapped_column(Integer)
+    max_hr: Mapped[int | None] = mapped_column(Integer)
+    resting_hr: Mapped[int | None] = mapped_column(Integer)
+    hrmax_formula: Mapped[str] = mapped_column(String(20), nullable=False)
+    zone_method: Mapped[str] = mapped_column(String(20), nullable=False)
+
+
+class SourceFileRow(Base):
+    __tablename__ = "source_files"
+    __table_args__ = (UniqueConstraint("person_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = _owner()
+    filename: Mapped[str] = mapped_column(String(1000), nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    format: Mapped[str] = mapped_column(String(20), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, deferred=True)
+    imported_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), nullable=False, server_default=func.current_timestamp()
+    )
+
+
+class WalkRow(Base):
+    __tablename__ = "walks"
+    __table_args__ = (
+        *(_range(column, 0, 10) for column in ("effort", *PAIN_COLUMNS)),
+        CheckConstraint("duration_s >= 0", name="duration_s_non_negative"),
+        CheckConstraint("moving_s >= 0", name="moving_s_non_negative"),
+        CheckConstraint("zone_in_s >= 0", name="zone_in_s_non_negative"),
+        CheckConstraint(
+            "(band_lo_bpm IS NULL AND band_hi_bpm IS NULL) OR "
+            "(band_lo_bpm IS NOT NULL AND band_hi_bpm IS NOT NULL AND band_lo_bpm <= band_hi_bpm)",
+            name="band_complete",
+        ),
+        CheckConstraint("superseded_by <> id", name="not_superseded_by_itself"),
+        UniqueConstraint("source_file_id", "activity_index"),
+        Index(None, "person_id", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = _owner()
+    start: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    timezone: Mapped[str] = mapped_column(String(64), nullable=False)
+    duration_s: Mapped[int] = mapped_column(Integer, nullable=False)
+    moving_s: Mapped[int | None] = mapped_column(Integer)
+    distance_m: Mapped[float | None] = mapped_column(Double)
+    avg_hr: Mapped[float | None] = mapped_column(Double)
+    max_hr: Mapped[int | None] = mapped_column(Integer)
+    effort: Mapped[int | None] = mapped_column(Integer)
+    pain_before: Mapped[int | None] = mapped_column(Integer)
+    pain_during: Mapped[int | None] = mapped_column(Integer)
+    pain_after: Mapped[int | None] = mapped_column(Integer)
+    pain_next_morning: Mapped[int | None] = mapped_column(Integer)
+    lower_limb_pain: Mapped[int | None] = mapped_column(Integer)
+    terrain: Mapped[str | None] = mapped_column(String(20))
+    talk_test: Mapped[bool | None] = mapped_column(Boolean)
+    tempo: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    notes: Mapped[str] = mapped_column(Text, nullable=False)
+    cues: Mapped[str] = mapped_column(Text, nullable=False)  # JSON list of strings
+    zone_in_s: Mapped[int | None] = mapped_column(Integer)
+    band_lo_bpm: Mapped[int | None] = mapped_column(Integer)
+    band_hi_bpm: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(20), nullable=False)
+    pace_hr: Mapped[float | None] = mapped_column(Double)
+    source_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("source_files.id", ondelete="SET NULL")
+    )
+    activity_index: Mapped[int | None] = mapped_column(Integer)
+    superseded_by: Mapped[int | None] = mapped_column(ForeignKey("walks.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = _created_at()
+
+
+class CheckInRow(Base):
+    __tablename__ = "checkins"
+    __table_args__ = (
+        _range("morning_pain", 0, 10),
+        _range("tsk17", 17, 68),
+        _range("fabq_pa", 0, 24),
+        UniqueConstraint("person_id", "seq"),
+        Index(None, "person_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = _owner()
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    morning_pain: Mapped[int | None] = mapped_column(Integer)
+    red_flags: Mapped[str] = mapped_column(Text, nullable=False)  # "saddle_numbness,trauma"
+    fear_of_movement: Mapped[bool | None] = mapped_column(Boolean)
+    psfs: Mapped[str] = mapped_column(Text, nullable=False)  # "7,5,3"
+    tsk17: Mapped[int | None] = mapped_column(Integer)
+    fabq_pa: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class FlagClearingRow(Base):
+    __tablename__ = "flag_clearings"
+    __table_args__ = (
+        UniqueConstraint("person_id", "seq"),
+        Index(None, "person_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = _owner()
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False)
+    cleared_by: Mapped[str] = mapped_column(String(200), nullable=False)  # "by" is SQL keyword
+    created_at: Mapped[datetime] = _created_at()
