@@ -1,0 +1,102 @@
+"""A demo person with five weeks of realistic diary data, so a newcomer sees the program working.
+
+The story: week 1 goes well (progress); in week 2 a long walk flares the back (step back to the
+ease-in week); week 3 at the gentler dose goes well (progress); week 4 is a busy week with only two
+walks (hold); week 5 is on track again (progress). Today falls in week 6.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from walkrx.domain.model import CheckIn, Person, Walk
+from walkrx.services.context import load_protocol
+from walkrx.services.diary import with_diary_figures
+from walkrx.services.program import init_program, person_zones
+from walkrx.storage.uow import Database, UnitOfWork
+
+DEMO_NAME = "Demo Walker"
+DEMO_TIMEZONE = "Europe/London"
+
+
+# (week, walks): each walk is (weekday offset within the week, minutes, pain before, peak pain)
+_WEEKS: list[list[tuple[int, int, int, int]]] = [
+    [(0, 16, 3, 3), (2, 18, 3, 3), (4, 18, 2, 3), (5, 20, 3, 2), (6, 19, 2, 2)],  # progress
+    [(0, 20, 2, 3), (2, 22, 3, 3), (4, 20, 3, 4), (5, 38, 2, 7)],  # a flare: step back
+    [(0, 14, 3, 3), (2, 15, 3, 3), (4, 16, 2, 2), (6, 15, 2, 2)],  # ease-in, progress
+    [(1, 18, 2, 2), (5, 20, 2, 2)],  # a busy week: too little, hold
+    [(0, 18, 2, 2), (2, 19, 2, 2), (3, 20, 1, 2), (5, 20, 2, 2), (6, 20, 1, 1)],  # progress
+]
+
+
+def build_demo(db: Database, today: date) -> Person:
+    """Create (or recreate) the demo person so that `today` falls in program week 6."""
+    start = today - timedelta(days=7 * len(_WEEKS) + 2)
+    with UnitOfWork(db) as uow:
+        existing = uow.people.by_name(DEMO_NAME)
+        if existing is not None and existing.id is not None:
+            uow.people.delete(existing.id)
+            uow.commit()
+    person = init_program(
+        db,
+        name=DEMO_NAME,
+        start=start,
+        age=52,
+        timezone=DEMO_TIMEZONE,
+        resting_hr=64,
+        days=(0, 2, 4, 5, 6),
+    )
+    assert person.id is not None
+    rng = random.Random(20260322)  # fixed seed: the demo is the same every time
+    zone = ZoneInfo(DEMO_TIMEZONE)
+    protocol = load_protocol(person)
+    band = person_zones(person, protocol, start).band_bpm
+    with UnitOfWork(db) as uow:
+        for week, walks in enumerate(_WEEKS, start=1):
+            for weekday, minutes, before, peak in walks:
+                day = start + timedelta(days=7 * (week - 1) + weekday)
+                local = datetime.combine(day, time(7 + rng.randint(0, 10), rng.choice((0, 15, 30))),
+                                         tzinfo=zone)
+                with_hr = rng.random() < 0.7
+                avg_hr = float(rng.randint(band[0] + 2, band[1] - 2)) if with_hr else None
+                flare = peak >= 6
+                walk = Walk(
+                        id=None,
+                        start=local.astimezone(UTC),
+                        timezone=DEMO_TIMEZONE,
+                        duration_s=minutes * 60,
+                        moving_s=minutes * 60 - rng.randint(0, 60),
+                        distance_m=round(minutes * rng.uniform(78, 90)),
+                        avg_hr=avg_hr,
+                        max_hr=int(avg_hr + rng.randint(6, 14)) if avg_hr else None,
+                        effort=rng.randint(3, 5) if not flare else 6,
+                        pain_before=before,
+                        pain_during=peak,
+                        pain_after=max(before, peak - 1),
+                        pain_next_morning=before + 3 if flare else before,
+                        terrain="hilly" if flare else "flat",
+                        talk_test=True,
+                        notes="Tried a long hilly loop; back tightened on the way home."
+                        if flare
+                        else "",
+                        source="diary",
+                )
+                uow.walks.add(person.id, with_diary_figures(walk, person, protocol))
+            for weekday in range(7):
+                day = start + timedelta(days=7 * (week - 1) + weekday)
+                if rng.random() < 0.6:
+                    uow.checkins.add(
+                        person.id,
+                        CheckIn(
+                            id=None,
+                            day=day,
+                            seq=0,
+                            morning_pain=5 if week == 2 and weekday == 6 else rng.randint(2, 3),
+                            fear_of_movement=False if weekday == 0 else None,
+                            psfs=(5, 6, 4) if week == 1 and weekday == 0 else (),
+                        ),
+                    )
+        uow.commit()
+    return person
