@@ -249,7 +249,7 @@ def _build(cls: type[_T], data: object, path: str, file: str) -> _T:
             values[f.name] = None
         else:
             raise ProtocolFileError(
-                file, field_path, f"missing; add {f.name} = {_example(hints[f.name])}"
+                file, field_path, f"missing; {_how_to_add(f.name, hints[f.name])}"
             )
     _check_pairs(cls, values, path, file)
     return cls(**values)
@@ -438,8 +438,8 @@ def _check_phases(phases: tuple[Phase, ...], file: str) -> None:
                     file,
                     f"{path}.first_week",
                     f"is {phase.first_week}, but phases[{index - 1}] ends at week "
-                    f"{previous.last_week}: weeks {expected}-{phase.first_week - 1} belong to no "
-                    f"phase; start this phase at week {expected}",
+                    f"{previous.last_week}: {_weeks(expected, phase.first_week - 1)} no phase; "
+                    f"start this phase at week {expected}",
                 )
         if phase.last_week is not None and phase.last_week < phase.first_week:
             raise ProtocolFileError(
@@ -478,6 +478,10 @@ def _check_maintenance(phases: tuple[Phase, ...], file: str) -> None:
 # Messages and JSON
 
 
+def _weeks(first: int, last: int) -> str:
+    return f"week {first} belongs to" if first == last else f"weeks {first}-{last} belong to"
+
+
 def _kind(value: object) -> str:
     if isinstance(value, bool):
         return f"true/false ({str(value).lower()})"
@@ -496,15 +500,18 @@ def _wrong_type(file: str, path: str, expected: str, value: object) -> ProtocolF
     return ProtocolFileError(file, path, f"expected {expected}, got {_kind(value)}")
 
 
-def _example(hint: Any) -> str:
+def _how_to_add(name: str, hint: Any) -> str:
     arm = _optional_arm(hint)
     hint = arm if arm is not None else hint
     if dataclasses.is_dataclass(hint):
-        return "a table of its keys (see docs/protocols.md)"
+        return f"add a [{name}] table (see docs/protocols.md)"
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) is tuple and args and dataclasses.is_dataclass(args[0]):
+        return f"add one [[{name}]] table for each (see docs/protocols.md)"
     if typing.get_origin(hint) is tuple:
-        return "[...]"
-    examples = {bool: "true or false", int: "a whole number", float: "a number", str: '"text"'}
-    return examples.get(hint, "a value")
+        return f"add a line {name} = [...] with an array"
+    kinds = {bool: "true or false", int: "a whole number", float: "a number", str: "quoted text"}
+    return f"add a line {name} = ... with {kinds.get(hint, 'a value')}"
 
 
 def _jsonable(value: Any) -> Any:
