@@ -1,0 +1,119 @@
+"""Shared fixtures: a PostgreSQL server for the session and a fresh database per test on both engines.
+
+`database` is parametrised over `sqlite` (a temp file) and `postgresql` (a new database created on
+the session's server and dropped afterwards), so every storage test runs on both.
+
+The server is the one in $WALKRX_TEST_POSTGRES_URL, or a throwaway cluster that
+scripts/postgres.sh starts (installing PostgreSQL with apt-get if it must) and stops at the end.
+If none can be had the postgresql cases are skipped with the reason, unless
+WALKRX_REQUIRE_POSTGRES=1 (as in CI), which makes them fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from walkrx.storage import Database, resolve_url
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_SCRIPT = ROOT / "scripts" / "postgres.sh"
+START_TIMEOUT_S = 600  # installing PostgreSQL with apt-get can take minutes
+
+
+def _require_postgres() -> bool:
+    return os.environ.get("WALKRX_REQUIRE_POSTGRES", "").strip() not in ("", "0", "false", "no")
+
+
+def _unavailable(reason: str) -> None:
+    if _require_postgres():
+        pytest.fail(f"PostgreSQL is required (WALKRX_REQUIRE_POSTGRES) but {reason}")
+    pytest.skip(f"PostgreSQL not available: {reason}; set WALKRX_TEST_POSTGRES_URL to run these")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """The URL of a PostgreSQL server for this test session (an admin database on it)."""
+    configured = os.environ.get("WALKRX_TEST_POSTGRES_URL", "").strip()
+    if configured:
+        yield resolve_url(configured)
+        return
+    if shutil.which("bash") is None:
+        _unavailable("bash is needed to run scripts/postgres.sh")
+    # Not pytest's tmp_path: its parent is private to us, and as root the server runs as another
+    # user, who must be able to reach the folder.
+    folder = tempfile.mkdtemp(prefix="walkrx-pg-")
+    try:
+        started = subprocess.run(
+            ["bash", str(POSTGRES_SCRIPT), "start", folder],
+            capture_output=True,
+            text=True,
+            timeout=START_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        shutil.rmtree(folder, ignore_errors=True)
+        _unavailable(f"scripts/postgres.sh did not start a server within {START_TIMEOUT_S} s")
+        raise  # unreachable: _unavailable raises
+    if started.returncode != 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        _unavailable(f"scripts/postgres.sh failed: {started.stderr.strip()[-2000:]}")
+    url = started.stdout.strip().splitlines()[-1]
+    try:
+        yield resolve_url(url)
+    finally:
+        subprocess.run(
+            ["bash", str(POSTGRES_SCRIPT), "stop", folder],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped after the test."""
+    name = f"test_{uuid.uuid4().hex}"
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+    ]
+)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty database (nothing migrated), on each engine in turn."""
+    if request.param == "sqlite":
+        return resolve_url(str(tmp_path / "walkrx.db"))
+    url: str = request.getfixturevalue("fresh_postgres_url")
+    return url
+
+
+@pytest.fixture
+def database(empty_database_url: str) -> Iterator[Database]:
+    """A migrated, empty database on each engine in turn."""
+    database = Database.open(empty_database_url, migrate=True)
+    try:
+        yield database
+    finally:
+        database.close()
