@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 
 from walkrx import protocols as protocol_files
@@ -138,8 +137,12 @@ def init(
 def protocols(
     name: Annotated[str | None, typer.Argument(help="Show this protocol in full.")] = None,
     as_json: JsonOption = False,
+    db: DbOption = None,
 ) -> None:
-    """List the protocols, or show one in full (a name or a file's path)."""
+    """List the protocols, or show one in full (a name or a file's path).
+
+    Protocols are files, not database rows: --db is accepted like everywhere and not needed.
+    """
     if name is None:
         names = protocol_files.available()
         loaded = [protocol_files.load(n) for n in names]
@@ -650,16 +653,12 @@ def demo(db: DbOption = None, today: TodayOption = None) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app and turn walkrx errors into one line and an exit code."""
+    """Entry point: run the app and turn walkrx errors into one line and an exit code.
+
+    Usage errors are Typer's own (exit 2, with help); errors from the services are ours.
+    """
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="walkrx")
     except WalkrxError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(1)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-

@@ -1,0 +1,5 @@
+"""`python -m walkrx` runs the command line."""
+
+from walkrx.cli.app import main
+
+main()
