@@ -15,32 +15,35 @@ Every XML importer reads through `clean_stream` and `safe_iterparse`:
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from lxml import etree
 
 from walkrx.errors import ImportFileError
 
-# C0 control characters that XML 1.0 forbids. In UTF-8 they never occur inside a multi-byte sequence,
-# so deleting them byte by byte is safe.
+# C0 control characters that XML 1.0 forbids. In UTF-8 they never occur inside a multi-byte
+# sequence, so deleting them byte by byte is safe.
 _INVALID_XML_BYTES = bytes(range(0x00, 0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
 _CHUNK = 1 << 16
 _MAX_PROLOG = 4 << 20  # an XML declaration, comments and a DOCTYPE; Apple's DTD is about 10 kB
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _ENCODING_DECL = re.compile(rb"""(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 
-XmlSource = bytes | BinaryIO
+XmlSource = bytes | IO[bytes]
 
 
 class CleanStream(io.RawIOBase):
     """A read-only byte stream over an XML document with its DOCTYPE removed and bad bytes dropped.
 
-    `root_hint` (for example b"<HealthData") lets a reader cut a malformed DOCTYPE (some iOS versions
-    write an invalid internal subset) by searching for the root element instead of parsing the subset.
-    `max_bytes` bounds how much is read (a guard for members of archives).
+    `root_hint` (for example b"<HealthData") lets a reader cut a malformed DOCTYPE (some iOS
+    versions write an invalid internal subset) by searching for the root element instead of
+    parsing the subset.
+    `check` is called with the number of bytes read so far, so an archive's size guard can stop a
+    member that expands more than its header claimed.
     """
 
     def __init__(
@@ -49,13 +52,15 @@ class CleanStream(io.RawIOBase):
         name: str,
         *,
         root_hint: bytes | None = None,
-        max_bytes: int | None = None,
+        check: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__()
-        self._src: BinaryIO = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+        self._src: IO[bytes] = (
+            io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+        )
         self._name = name
         self._root_hint = root_hint
-        self._max_bytes = max_bytes
+        self._check = check
         self._read_total = 0
         self._pending = b""
         self._started = False
@@ -69,12 +74,8 @@ class CleanStream(io.RawIOBase):
     def _raw(self, n: int) -> bytes:
         chunk = self._src.read(n)
         self._read_total += len(chunk)
-        if self._max_bytes is not None and self._read_total > self._max_bytes:
-            raise ImportFileError(
-                self._name,
-                f"the XML is larger than the {self._max_bytes // (1 << 20)} MB allowed",
-                "size limit",
-            )
+        if self._check is not None:
+            self._check(self._read_total)
         return chunk
 
     def _clean(self, chunk: bytes) -> bytes:
@@ -159,19 +160,19 @@ def _strip_prolog(buf: bytes, name: str, root_hint: bytes | None) -> tuple[bytes
                 return None
             pos = end + 3
         elif buf.startswith(b"<!DOCTYPE", pos):
-            end = _doctype_end(buf, pos, root_hint)
-            if end is None:
+            doctype_end = _doctype_end(buf, pos, root_hint)
+            if doctype_end is None:
                 return None
-            block = buf[pos:end]
+            block = buf[pos:doctype_end]
             if b"<!ENTITY" in block:
                 raise ImportFileError(
                     name,
-                    "the file declares XML entities (<!ENTITY> in its DOCTYPE); activity files never"
-                    " need them, and they are refused because they are the shape of entity-expansion"
-                    " ('billion laughs') and external-entity attacks",
+                    "the file declares XML entities (<!ENTITY> in its DOCTYPE); activity files"
+                    " never need them, and they are refused because they are the shape of"
+                    " entity-expansion ('billion laughs') and external-entity attacks",
                     "DOCTYPE",
                 )
-            return buf[:pos] + buf[end:], True
+            return buf[:pos] + buf[doctype_end:], True
         else:
             return buf, False
 
@@ -208,7 +209,7 @@ def _doctype_end(buf: bytes, start: int, root_hint: bytes | None) -> int | None:
 
 
 def safe_iterparse(
-    stream: BinaryIO | CleanStream,
+    stream: IO[bytes] | CleanStream,
     events: tuple[str, ...],
     tags: list[str] | None = None,
 ) -> Any:
@@ -227,9 +228,7 @@ def safe_iterparse(
     )
 
 
-def parse_events(
-    events: Iterator[tuple[str, Any]], name: str
-) -> Iterator[tuple[str, Any]]:
+def parse_events(events: Iterator[tuple[str, Any]], name: str) -> Iterator[tuple[str, Any]]:
     """Pass iterparse events through, turning parser failures into ImportFileError."""
     try:
         yield from events
@@ -242,6 +241,12 @@ def parse_events(
             " or app",
             f"line {line}" if line else None,
         ) from exc
+
+
+def xml_head(head: bytes) -> bytes | None:
+    """The first bytes of an XML text without BOM and leading blanks; None when not XML text."""
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    return text if text.startswith(b"<") else None
 
 
 def split_tag(tag: str) -> tuple[str, str]:
@@ -292,7 +297,7 @@ def to_float(text: str | None) -> float | None:
         value = float(text)
     except ValueError:
         return None
-    return value if value == value and value not in (float("inf"), float("-inf")) else None
+    return value if math.isfinite(value) else None
 
 
 def valid_hr(value: float | None) -> float | None:
@@ -319,7 +324,7 @@ _STRAVA_NUMERIC = {"1": "cycling", "4": "hiking", "9": "running", "10": "walking
 
 
 def normalise_sport(raw: str | None) -> str:
-    """A file's own sport word -> walkrx's sport; '' or None -> 'unknown', unrecognised -> 'other'."""
+    """A file's sport word -> walkrx's sport: '' or None gives 'unknown', unrecognised 'other'."""
     if raw is None or not raw.strip():
         return "unknown"
     word = raw.strip().lower()
@@ -331,4 +336,3 @@ def normalise_sport(raw: str | None) -> str:
         if found and found[0] == "walking":
             return "treadmill_walking"
     return found[0] if found else "other"
-

@@ -9,9 +9,11 @@ between two segments (or tracks) is recorded as a pause. A file without a <type>
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
 
 from walkrx.domain.activity import Activity
 from walkrx.errors import ImportFileError
@@ -26,7 +28,9 @@ from walkrx.importers._xml import (
     split_tag,
     to_float,
     valid_hr,
+    xml_head,
 )
+from walkrx.importers.base import register
 
 FORMAT = "gpx"
 
@@ -104,9 +108,14 @@ def _track_type(trk: Any) -> str | None:
     return None
 
 
-def read_content(source: XmlSource, name: str, *, max_bytes: int | None = None) -> GpxContent:
-    """Stream a GPX document into its segments, routes and waypoints; raise ImportFileError."""
-    stream = CleanStream(source, name, max_bytes=max_bytes)
+def read_content(
+    source: XmlSource, name: str, *, check: Callable[[int], None] | None = None
+) -> GpxContent:
+    """Stream a GPX document into its segments, routes and waypoints; raise ImportFileError.
+
+    `check` sees the byte count as it grows (an archive's size guard).
+    """
+    stream = CleanStream(source, name, check=check)
     parser = safe_iterparse(stream, ("end",), _TAGS)
     content = GpxContent()
     current: list[Point] = []
@@ -212,17 +221,24 @@ def build_activity(
     device: str | None,
     notes: list[str],
     dropped_chars: int = 0,
+    pauses_at: list[tuple[float, float]] | None = None,
     **extra: Any,
 ) -> Activity:
-    """Columns from timed point segments; a gap between segments becomes a pause."""
+    """Columns from timed point segments; a gap between segments becomes a pause.
+
+    `pauses_at` (POSIX stop and resume times) replaces the segment gaps when the file states its
+    pauses some other way (Apple Health workout events).
+    """
     points = [p for seg in segments for p in seg]
     times = [p[0] for p in points]
-    if any(b < a for a, b in zip(times, times[1:], strict=False)):  # type: ignore[operator]
+    if any(b < a for a, b in itertools.pairwise(times)):  # type: ignore[operator]
         points.sort(key=lambda p: p[0])  # type: ignore[arg-type,return-value]
         notes.append("points were out of time order and have been sorted")
     t0: float = points[0][0]  # type: ignore[assignment]
     pauses: list[tuple[float, float]] = []
-    for prev, nxt in zip(segments, segments[1:], strict=False):
+    if pauses_at is not None:
+        pauses = [(stop - t0, resume - t0) for stop, resume in pauses_at]
+    for prev, nxt in itertools.pairwise(segments):
         stop, resume = prev[-1][0], nxt[0][0]
         if stop is not None and resume is not None and resume > stop:
             pauses.append((stop - t0, resume - t0))
@@ -263,5 +279,22 @@ def _column(values: list[float | None]) -> tuple[float | None, ...]:
 
 
 def sniff_gpx(head: bytes, name: str) -> bool:
-    """True when the first bytes look like GPX (a <gpx root element), whatever the file name."""
-    return b"<gpx" in head[:4096] or (name.lower().endswith(".gpx") and b"<" in head[:64])
+    """True when the first bytes are XML text with a <gpx element, whatever the file name."""
+    text = xml_head(head)
+    return text is not None and b"<gpx" in text
+
+
+class GpxImporter:
+    """The registry's GPX entry."""
+
+    format = FORMAT
+    extensions = (".gpx",)
+
+    def sniff(self, head: bytes, name: str) -> bool:
+        return sniff_gpx(head, name)
+
+    def read(self, data: bytes | IO[bytes], name: str) -> list[Activity]:
+        return read_gpx(data, name)
+
+
+register(GpxImporter())

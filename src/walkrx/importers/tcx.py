@@ -9,7 +9,7 @@ import service decides. Multi-sport sessions give one Activity per sport leg.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any
 
 from walkrx.domain.activity import Activity
 from walkrx.errors import ImportFileError
@@ -23,7 +23,9 @@ from walkrx.importers._xml import (
     safe_iterparse,
     split_tag,
     to_float,
+    xml_head,
 )
+from walkrx.importers.base import register
 from walkrx.importers.gpx import Point, build_activity
 
 FORMAT = "tcx"
@@ -112,7 +114,6 @@ class _ActivityState:
         self.laps = 0
         self.lap_start: float | None = None
         self.new_lap = False  # the next track continues across a lap boundary (not a pause)
-
 
     def end_track(self) -> None:
         if self.current:
@@ -262,7 +263,22 @@ def _distance_from_speed(tracks: list[list[_Raw]]) -> list[list[_Raw]]:
 
 
 def sniff_tcx(head: bytes, name: str) -> bool:
-    """True when the first bytes look like TCX (a <TrainingCenterDatabase root element)."""
-    return b"<TrainingCenterDatabase" in head or (
-        name.lower().endswith(".tcx") and b"<" in head[:64]
-    )
+    """True when the first bytes are XML text with a <TrainingCenterDatabase element."""
+    text = xml_head(head)
+    return text is not None and b"<TrainingCenterDatabase" in text
+
+
+class TcxImporter:
+    """The registry's TCX entry."""
+
+    format = FORMAT
+    extensions = (".tcx",)
+
+    def sniff(self, head: bytes, name: str) -> bool:
+        return sniff_tcx(head, name)
+
+    def read(self, data: bytes | IO[bytes], name: str) -> list[Activity]:
+        return read_tcx(data, name)
+
+
+register(TcxImporter())
