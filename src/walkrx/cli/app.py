@@ -6,8 +6,11 @@ their class; `--json` output shapes are documented in docs/json.md.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,10 +24,9 @@ from walkrx.domain.model import CheckIn, Walk
 from walkrx.domain.zones import ESTIMATE_ERROR_BPM, ZONE_LABEL
 from walkrx.errors import InvalidInputError, WalkrxError
 from walkrx.reports.ics import plan_to_ics
-from walkrx.services import diary, program, views
+from walkrx.services import diary, imports, program, views
 from walkrx.services.context import open_database
 from walkrx.services.demo import build_demo
-from walkrx.services.diary_csv import import_diary_csv
 
 app = typer.Typer(
     help="walkrx: a progressive walking program for low back pain.\n\n" + DISCLAIMER,
@@ -536,19 +538,126 @@ def clear_flag(
                "The program resumes where it paused.")
 
 
+@contextmanager
+def _progress(label: str) -> Iterator[imports.Progress | None]:
+    """A progress bar on a terminal; nothing at all when output is piped or in CI."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    with Progress(TextColumn(label), BarColumn(), DownloadColumn(), TextColumn("{task.description}"),
+                  transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=name)
+
+        yield update
+
+
+def _print_outcomes(outcomes: list[imports.FileOutcome], verbose_walks: bool) -> int:
+    """Print what happened to each file; return how many files failed."""
+    failures = 0
+    for o in outcomes:
+        for f in o.failed:
+            failures += 1
+            typer.echo(f"FAILED {f.file}: {f.error}", err=True)
+        for message in o.messages:
+            typer.echo(f"{o.file}: {message}")
+        if verbose_walks:
+            for w in o.walks:
+                m = w.metrics
+                hr = f"avg {m.avg_hr:.0f} bpm" if m.avg_hr is not None else "no heart rate"
+                zone = (f", {m.in_s / 60:.0f} min in {m.band[0]}-{m.band[1]} bpm"
+                        if m.band and m.in_s is not None and m.hr_samples else "")
+                typer.echo(f"{w.file}: {w.activity.sport} {w.local_start:%Y-%m-%d %H:%M %Z}, "
+                           f"{m.duration_s / 60:.0f} min ({m.moving_s / 60:.0f} moving), "
+                           f"{(m.distance_m or 0) / 1000:.2f} km, {hr}{zone}")
+        elif o.stored:
+            typer.echo(f"{o.file}: imported {len(o.stored)} walk(s) "
+                       f"({', '.join(str(w.id) for w in o.stored)})")
+        for sk in o.skipped:
+            typer.echo(f"skipped {sk.file}: {sk.reason}")
+    return failures
+
+
+@app.command()
+def analyze(
+    files: Annotated[list[Path], typer.Argument(help="FIT, GPX, TCX, Apple Health, .gz or .zip.")],
+    max_hr: Annotated[int | None, typer.Option(help="HRmax for the band (70-80 %).")] = None,
+    age: Annotated[int | None, typer.Option(help="Age, to estimate HRmax (Tanaka).")] = None,
+    all_sports: Annotated[bool, typer.Option(help="Analyse runs, rides etc. too.")] = False,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Read device files and show each walk's figures, without storing anything.
+
+    --db is accepted like everywhere and never used: analyze touches no database.
+    """
+    band = imports.band_from(max_hr, age)
+    with _progress("analysing") as progress:
+        outcomes = imports.analyse_files(files, band=band, include_other_sports=all_sports,
+                                         progress=progress)
+    if as_json:
+        _print_json({
+            "walks": [imports.analysed_json(w) for o in outcomes for w in o.walks],
+            "skipped": [dataclasses.asdict(s) for o in outcomes for s in o.skipped],
+            "failed": [dataclasses.asdict(f) for o in outcomes for f in o.failed],
+        })
+        failures = sum(len(o.failed) for o in outcomes)
+    else:
+        failures = _print_outcomes(outcomes, verbose_walks=True)
+    if failures:
+        raise typer.Exit(2)
+
+
 @app.command(name="import")
 def import_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Diary CSV files.")],
+    files: Annotated[list[Path], typer.Argument(help="Device files, archives or diary CSVs.")],
+    all_sports: Annotated[bool, typer.Option(help="Import runs, rides etc. as walks too.")] = False,
+    db: DbOption = None,
+    person: PersonOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import watch/phone files (FIT, GPX, TCX, Apple Health, .gz, .zip) or paper-diary CSVs.
+
+    Each file is imported whole or not at all; a bad file is reported and the others go in; the
+    exit code is 2 when any file failed. Re-importing a file changes nothing.
+    """
+    database = open_database(db)
+    with _progress("importing") as progress:
+        outcomes = imports.import_files(database, person, files, include_other_sports=all_sports,
+                                        progress=progress)
+    if as_json:
+        _print_json({"files": [imports.outcome_json(o) for o in outcomes]})
+        failures = sum(len(o.failed) for o in outcomes)
+    else:
+        failures = _print_outcomes(outcomes, verbose_walks=False)
+    if failures:
+        raise typer.Exit(2)
+
+
+@walks_app.command("prefer")
+def walks_prefer(walk_id: int, db: DbOption = None, person: PersonOption = None) -> None:
+    """Keep this record of a walk logged twice (undoes the automatic choice)."""
+    others = imports.prefer_walk(open_database(db), person, walk_id)
+    typer.echo(f"Walk {walk_id} is now the one counted"
+               + (f"; {', '.join(map(str, others))} set aside." if others else "."))
+
+
+@walks_app.command("file")
+def walks_file(
+    walk_id: int,
+    out: Annotated[Path, typer.Option(help="Where to write the original file.")],
     db: DbOption = None,
     person: PersonOption = None,
 ) -> None:
-    """Import paper-diary CSV files (walks or check-ins, told apart by the header)."""
-    database = open_database(db)
-    for path in files:
-        if not path.is_file():
-            raise InvalidInputError(f"{path}: no such file")
-        result = import_diary_csv(database, person, path.name, path.read_bytes())
-        typer.echo(f"{path.name}: imported {result.rows} {result.kind}.")
+    """Download the original file a walk was imported from."""
+    name, content = imports.original_file(open_database(db), person, walk_id)
+    target = out / name if out.is_dir() else out
+    target.write_bytes(content)
+    typer.echo(f"Wrote {name} ({len(content)} bytes) to {target}")
 
 
 # --- reviews -----------------------------------------------------------------------------------
