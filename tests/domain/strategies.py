@@ -1,9 +1,9 @@
-"""Builders and Hypothesis strategies for the domain tests: walks, check-ins, clearings and diaries.
+"""Builders and Hypothesis strategies for the domain tests: walks, check-ins, clearings, diaries.
 
-The builders make hand-written cases short (`walk(day, 20, during=3)`); the strategies generate whole
-diaries over a few program weeks, with unique recording sequence numbers shared by check-ins and
-flag clearings (spec section 3: later records override earlier ones; section 7: clearings close
-flags recorded before them).
+The builders make hand-written cases short (`walk(day, 20, during=3)`); the strategies generate
+whole diaries over a few program weeks, with unique recording sequence numbers shared by check-ins
+and flag clearings (spec section 3: later records override earlier ones; section 7: clearings
+close flags recorded before them).
 """
 
 from __future__ import annotations
@@ -92,7 +92,9 @@ def clearing(day: date, seq: int) -> FlagClearing:
 
 def green_walks(week: int, count: int, minutes: float, start: date = START) -> list[Walk]:
     """`count` pain-free walks of `minutes` on separate days of program week `week`."""
-    return [walk(day_of(week, i, start), minutes, before=1, during=1, after=1) for i in range(count)]
+    return [
+        walk(day_of(week, i, start), minutes, before=1, during=1, after=1) for i in range(count)
+    ]
 
 
 def on_track_week(week: int, position: int, name: str = "walking-6wk") -> list[Walk]:

@@ -1,4 +1,4 @@
-"""Heart-rate zones (spec section 2): HRmax formulas, the band in bpm, rounding, the reserve form."""
+"""Heart-rate zones (spec section 2): HRmax formulas, the band in bpm, rounding, reserve form."""
 
 from __future__ import annotations
 
@@ -86,9 +86,9 @@ def test_measured_hrmax_wins_over_age() -> None:
 
 
 def test_band_bound_exactly_half_rounds_up() -> None:
-    """spec 2 band rounding: a limit of exactly x.5 bpm rounds half up (0.7 x 175 = 122.5 -> 123)."""
+    """spec 2 band rounding: a limit of exactly x.5 rounds half up (0.7 x 175 = 122.5 -> 123)."""
     z = zones_for(settings(max_hr=175), DEFAULTS)
-    assert 0.7 * 175 == pytest.approx(122.5)
+    assert pytest.approx(122.5) == 0.7 * 175
     assert z.band_bpm == (123, 140)
     # Fox at age 45 gives the same HRmax of 175, so the same rounding from an estimate
     assert zones_for(settings(age=45, hrmax_formula="fox"), DEFAULTS).band_bpm == (123, 140)
@@ -159,7 +159,7 @@ def test_in_band_is_inclusive() -> None:
 
 
 def test_label_and_estimate_error() -> None:
-    """spec 2: the label explains the band is Garmin zone 3 and spans ACSM bands; estimates +-10 bpm."""
+    """spec 2: the label says the band is Garmin zone 3 and spans ACSM bands; estimates +-10."""
     assert "zone 3" in ZONE_LABEL
     assert "ACSM" in ZONE_LABEL
     assert ESTIMATE_ERROR_BPM == 10

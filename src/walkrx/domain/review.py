@@ -284,12 +284,13 @@ def _review_one(
     elif reasons:
         decision = Decision.HOLD
         next_position = position
-        if Reason.NO_WALKS in reasons and empty_run >= 1:
-            flags.append(Flag.NOT_LOGGING)
     else:
         reasons.append(Reason.ON_TRACK)
         decision = Decision.PROGRESS
         next_position = position + 1
+    # the second empty week in a row raises not_logging, an empty red week included (rule 3 matches)
+    if Reason.NO_WALKS in reasons and empty_run >= 1:
+        flags.append(Flag.NOT_LOGGING)
     # a red week is red for the summary's pain status too (morning pain rising)
     summary = s if not red_week or s.pain is PainStatus.RED else _with_pain(s, PainStatus.RED)
     return WeekReview(
