@@ -1,4 +1,4 @@
-"""Shared fixtures: a PostgreSQL server for the session and a fresh database per test on both engines.
+"""Shared fixtures: a PostgreSQL server per session, and a fresh database per test on each engine.
 
 `database` is parametrised over `sqlite` (a temp file) and `postgresql` (a new database created on
 the session's server and dropped afterwards), so every storage test runs on both.
@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from walkrx.storage import Database, resolve_url
 
@@ -45,7 +46,16 @@ def postgres_url() -> Iterator[str]:
     """The URL of a PostgreSQL server for this test session (an admin database on it)."""
     configured = os.environ.get("WALKRX_TEST_POSTGRES_URL", "").strip()
     if configured:
-        yield resolve_url(configured)
+        url = resolve_url(configured)
+        probe = create_engine(url)
+        try:
+            with probe.connect():
+                pass
+        except OperationalError as error:
+            _unavailable(f"WALKRX_TEST_POSTGRES_URL does not answer: {str(error).splitlines()[0]}")
+        finally:
+            probe.dispose()
+        yield url
         return
     if shutil.which("bash") is None:
         _unavailable("bash is needed to run scripts/postgres.sh")

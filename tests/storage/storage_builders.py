@@ -62,4 +62,3 @@ def a_walk(**changes: Any) -> Walk:
         pace_hr=0.622,
     )
     return replace(walk, **changes)
-

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -44,7 +46,8 @@ def test_check_in_scores_out_of_range_are_refused(
     database: Database, person_id: int, field: str, value: int
 ) -> None:
     """Morning pain is 0-10, TSK-17 17-68, FABQ physical activity 0-24."""
-    checkin = CheckIn(None, date(2024, 3, 5), 0, **{field: value})
+    changes: dict[str, Any] = {field: value}
+    checkin = replace(CheckIn(None, date(2024, 3, 5), 0), **changes)
     with UnitOfWork(database) as uow, pytest.raises(InvalidInputError, match=field):
         uow.checkins.add(person_id, checkin)
 

@@ -7,11 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import platformdirs
 import pytest
 from sqlalchemy import inspect, text
 
 from walkrx.errors import InvalidInputError
-from walkrx.storage import Database, database, default_database_url, make_engine, resolve_url
+from walkrx.storage import Database, default_database_url, make_engine, resolve_url
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -21,7 +22,7 @@ def test_default_url_is_a_file_in_the_user_data_folder(
 ) -> None:
     """The default database is walkrx.db in the platform's data folder, which gets created."""
     folder = tmp_path / "data" / "walkrx"
-    monkeypatch.setattr(database.platformdirs, "user_data_dir", lambda _app: str(folder))
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda _app: str(folder))
     assert default_database_url() == f"sqlite:///{folder / 'walkrx.db'}"
     assert folder.is_dir()
 
@@ -30,7 +31,7 @@ def test_none_uses_the_environment_then_the_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No value: $WALKRX_DATABASE_URL when set (and not blank), else the default file."""
-    monkeypatch.setattr(database.platformdirs, "user_data_dir", lambda _app: str(tmp_path))
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda _app: str(tmp_path))
     monkeypatch.setenv("WALKRX_DATABASE_URL", "postgresql://u:p@db.example/walkrx")
     assert resolve_url(None) == "postgresql+psycopg://u:p@db.example/walkrx"
     monkeypatch.setenv("WALKRX_DATABASE_URL", "  ")
@@ -52,7 +53,10 @@ def test_a_bare_path_becomes_an_absolute_sqlite_url(
 @pytest.mark.parametrize(
     ("given", "expected"),
     [
-        ("postgresql://ann:s3cret@db:5433/walkrx", "postgresql+psycopg://ann:s3cret@db:5433/walkrx"),
+        (
+            "postgresql://ann:s3cret@db:5433/walkrx",
+            "postgresql+psycopg://ann:s3cret@db:5433/walkrx",
+        ),
         ("postgres://ann@db/walkrx", "postgresql+psycopg://ann@db/walkrx"),
         ("postgresql+psycopg://ann@db/walkrx", "postgresql+psycopg://ann@db/walkrx"),
         ("sqlite:////var/lib/walkrx.db", "sqlite:////var/lib/walkrx.db"),
@@ -80,7 +84,12 @@ def test_importing_storage_reads_no_environment_and_touches_no_files(tmp_path: P
     }
     code = "import walkrx.storage, walkrx.storage.uow, walkrx.storage.rows; print('ok')"
     result = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.stdout.strip() == "ok", result.stderr
     assert list(tmp_path.iterdir()) == []
