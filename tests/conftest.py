@@ -1,7 +1,8 @@
 """Shared fixtures: a PostgreSQL server per session, and a fresh database per test on each engine.
 
-`database` is parametrised over `sqlite` (a temp file) and `postgresql` (a new database created on
-the session's server and dropped afterwards), so every storage test runs on both.
+`database` and `empty_database_url` are parametrised over `sqlite` (a temp file) and `postgresql`
+(a new database on the session's server, dropped afterwards; `database` copies a template migrated
+once per session), so every storage test runs on both.
 
 The server is the one in $WALKRX_TEST_POSTGRES_URL, or a throwaway cluster that
 scripts/postgres.sh starts (installing PostgreSQL with apt-get if it must) and stops at the end.
@@ -17,6 +18,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -90,19 +92,32 @@ def postgres_url() -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture
-def fresh_postgres_url(postgres_url: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database, dropped after the test."""
+@contextmanager
+def _new_postgres_database(server_url: str, template: str | None = None) -> Iterator[str]:
+    """Create a database on the server (a copy of `template`, if given); drop it afterwards."""
     name = f"test_{uuid.uuid4().hex}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
     try:
         with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+        try:
+            yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_url: str) -> Iterator[str]:
+    """The name of a database migrated to head once, which each test's database copies."""
+    with _new_postgres_database(postgres_url) as url:
+        Database.open(url, migrate=True).close()
+        database_name = make_url(url).database
+        assert database_name is not None
+        yield database_name
 
 
 @pytest.fixture(
@@ -111,19 +126,41 @@ def fresh_postgres_url(postgres_url: str) -> Iterator[str]:
         pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
     ]
 )
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The URL of an empty database (nothing migrated), on each engine in turn."""
-    if request.param == "sqlite":
-        return resolve_url(str(tmp_path / "walkrx.db"))
-    url: str = request.getfixturevalue("fresh_postgres_url")
-    return url
+def engine_name(request: pytest.FixtureRequest) -> str:
+    """Which database engine the test runs on; every test using a database runs on both."""
+    name: str = request.param
+    return name
 
 
 @pytest.fixture
-def database(empty_database_url: str) -> Iterator[Database]:
-    """A migrated, empty database on each engine in turn."""
-    database = Database.open(empty_database_url, migrate=True)
-    try:
-        yield database
-    finally:
-        database.close()
+def empty_database_url(
+    engine_name: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """The URL of an empty database (nothing migrated), on each engine in turn."""
+    if engine_name == "sqlite":
+        yield resolve_url(str(tmp_path / "walkrx.db"))
+        return
+    with _new_postgres_database(request.getfixturevalue("postgres_url")) as url:
+        yield url
+
+
+@pytest.fixture
+def database(
+    engine_name: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Database]:
+    """A migrated, empty database on each engine in turn (on PostgreSQL, a copy of a template)."""
+    if engine_name == "sqlite":
+        database = Database.open(resolve_url(str(tmp_path / "walkrx.db")), migrate=True)
+        try:
+            yield database
+        finally:
+            database.close()
+        return
+    server_url: str = request.getfixturevalue("postgres_url")
+    template: str = request.getfixturevalue("postgres_template")
+    with _new_postgres_database(server_url, template) as url:
+        database = Database.open(url, migrate=True)  # already at head: checks, changes nothing
+        try:
+            yield database
+        finally:
+            database.close()
