@@ -278,14 +278,18 @@ def parse_time(text: str | None) -> tuple[float, int | None] | None:
     """
     if not text:
         return None
-    text = text.strip()
     try:
         dt = datetime.fromisoformat(text)
     except ValueError:
-        return None
+        try:
+            dt = datetime.fromisoformat(text.strip())
+        except ValueError:
+            return None
     off = dt.utcoffset()
     if off is None:
         return dt.replace(tzinfo=UTC).timestamp(), None
+    if not off:
+        return dt.timestamp(), None
     seconds = int(off.total_seconds())
     return dt.timestamp(), (seconds or None)
 

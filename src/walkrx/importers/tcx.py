@@ -16,7 +16,6 @@ from walkrx.errors import ImportFileError
 from walkrx.importers._xml import (
     CleanStream,
     XmlSource,
-    memo,
     normalise_sport,
     parse_events,
     parse_time,
@@ -58,9 +57,16 @@ _KINDS = {
 }
 
 
-@memo
-def _kind(tag: str) -> int:
-    return _KINDS.get(split_tag(tag)[1], _K_OTHER)
+_TAG_KINDS: dict[str, int] = {}  # full tag ('{ns}Local') -> kind, filled as tags are met
+
+
+def _kind(tag: Any) -> int:
+    kind = _TAG_KINDS.get(tag)
+    if kind is None:
+        if not isinstance(tag, str):  # a comment or processing instruction
+            return _K_OTHER
+        kind = _TAG_KINDS[tag] = _KINDS.get(split_tag(tag)[1], _K_OTHER)
+    return kind
 
 
 _TAGS = ["{*}Trackpoint", "{*}Track", "{*}Lap", "{*}Activity", "{*}Course"]
@@ -69,39 +75,48 @@ _TAGS = ["{*}Trackpoint", "{*}Track", "{*}Lap", "{*}Activity", "{*}Course"]
 _Raw = tuple[Point, float | None]
 
 
+def _number(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
 def _trackpoint(elem: Any) -> _Raw:
+    # The hot loop of the reader: a dict lookup per child tag, no helper calls on common paths.
     t: float | None = None
     off: int | None = None
     hr = lat = lon = alt = dist = speed = None
+    kinds = _TAG_KINDS
     for child in elem:
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue
-        kind = _kind(tag)
+        kind = kinds.get(child.tag)
+        if kind is None:
+            kind = _kind(child.tag)
         if kind == _K_TIME:
             parsed = parse_time(child.text)
             if parsed is not None:
                 t, off = parsed
         elif kind == _K_POSITION:
             for sub in child:
-                if isinstance(sub.tag, str):
-                    sk = _kind(sub.tag)
-                    if sk == _K_LAT:
-                        lat = to_float(sub.text)
-                    elif sk == _K_LON:
-                        lon = to_float(sub.text)
+                sk = _kind(sub.tag)
+                if sk == _K_LAT:
+                    lat = _number(sub.text)
+                elif sk == _K_LON:
+                    lon = _number(sub.text)
         elif kind == _K_ALT:
-            alt = to_float(child.text)
+            alt = _number(child.text)
         elif kind == _K_DIST:
-            dist = to_float(child.text)
+            dist = _number(child.text)
         elif kind == _K_HR:
             for sub in child:
-                if isinstance(sub.tag, str) and _kind(sub.tag) == _K_VALUE:
-                    hr = to_float(sub.text)
+                if _kind(sub.tag) == _K_VALUE:
+                    hr = _number(sub.text)
         elif kind == _K_EXT:
             for sub in child.iter():
-                if isinstance(sub.tag, str) and _kind(sub.tag) == _K_SPEED:
-                    speed = to_float(sub.text)
+                if _kind(sub.tag) == _K_SPEED:
+                    speed = _number(sub.text)
     return (t, off, hr, lat, lon, alt, dist), speed
 
 
