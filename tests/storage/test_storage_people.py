@@ -10,7 +10,7 @@ import pytest
 from storage_builders import a_person
 
 from walkrx.domain.model import Person, ZoneSettings
-from walkrx.errors import ConflictError, NotFoundError
+from walkrx.errors import ConflictError, InvalidInputError, NotFoundError
 from walkrx.storage import Database, UnitOfWork
 
 
@@ -119,3 +119,29 @@ def test_zone_settings_for_a_missing_person_are_not_found(database: Database) ->
     """Zone settings need a stored person."""
     with UnitOfWork(database) as uow, pytest.raises(NotFoundError):
         uow.people.add_zone_settings(999, ZoneSettings(effective=date(2024, 1, 1), age=40))
+
+
+def test_a_person_whose_zone_settings_are_refused_is_not_stored(database: Database) -> None:
+    """Adding a person is all or nothing: a refused zone version leaves no person behind."""
+    broken = ZoneSettings(effective=date(2024, 1, 1), age=40, hrmax_formula=None)  # type: ignore[arg-type]
+    with UnitOfWork(database) as uow:
+        with pytest.raises(InvalidInputError):
+            uow.people.add(a_person(zones=(broken,)))
+        assert uow.people.list() == []
+        uow.people.add(a_person())
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        assert [p.name for p in uow.people.list()] == ["Ann"]
+
+
+def test_an_update_whose_zone_settings_are_refused_changes_nothing(
+    database: Database, add_person: Callable[..., Person]
+) -> None:
+    """Updating is all or nothing too: the name and the zones stay as they were."""
+    ann = add_person()
+    broken = ZoneSettings(effective=date(2024, 1, 1), age=40, hrmax_formula=None)  # type: ignore[arg-type]
+    with UnitOfWork(database) as uow:
+        with pytest.raises(InvalidInputError):
+            uow.people.update(replace(ann, name="Renamed", zones=(broken,)))
+        assert ann.id is not None
+        assert uow.people.get(ann.id) == ann

@@ -64,9 +64,14 @@ class PeopleRepository:
         """Store a new person with its zone settings; returns it with its new id."""
         row = PersonRow()
         _fill_person(row, person)
-        _write(self._session, f"person {person.name!r}", lambda: self._session.add(row))
-        for settings in person.zones:
-            self.add_zone_settings(row.id, settings)
+
+        def change() -> None:  # one savepoint: the person and all its zones, or nothing
+            self._session.add(row)
+            self._session.flush()
+            for settings in person.zones:
+                self.add_zone_settings(row.id, settings)
+
+        _write(self._session, f"person {person.name!r}", change)
         return self._load(row)
 
     def get(self, person_id: int) -> Person | None:
@@ -91,15 +96,20 @@ class PeopleRepository:
     def update(self, person: Person) -> Person:
         """Save a changed person; its zone settings become exactly `person.zones`."""
         row = self._row(person.id)
-        _write(self._session, f"person {person.name!r}", lambda: _fill_person(row, person))
         wanted = {settings.effective for settings in person.zones}
-        self._session.execute(
-            delete(ZoneSettingsRow).where(
-                ZoneSettingsRow.person_id == row.id, ZoneSettingsRow.effective.not_in(wanted)
+
+        def change() -> None:  # one savepoint: the person and all its zones, or nothing
+            _fill_person(row, person)
+            self._session.flush()
+            self._session.execute(
+                delete(ZoneSettingsRow).where(
+                    ZoneSettingsRow.person_id == row.id, ZoneSettingsRow.effective.not_in(wanted)
+                )
             )
-        )
-        for settings in person.zones:
-            self.add_zone_settings(row.id, settings)
+            for settings in person.zones:
+                self.add_zone_settings(row.id, settings)
+
+        _write(self._session, f"person {person.name!r}", change)
         return self._load(row)
 
     def add_zone_settings(self, person_id: int, settings: ZoneSettings) -> None:
