@@ -217,3 +217,54 @@ def diaries(
         checkins=tuple(checkin_list),
         clearings=tuple(clearing_list),
     )
+
+
+@st.composite
+def program_diaries(draw: st.DrawFn, weeks: int = 8, start: date = START) -> Diary:
+    """A diary shaped like a real program: each week 0-8 walks of plausible length, pain mostly low,
+    morning check-ins on some days, the odd red flag and clearing. Progress, holds and step backs
+    all happen often, unlike in fully random diaries."""
+    walk_list: list[Walk] = []
+    checkin_specs: list[dict[str, object]] = []
+    low_pain = st.one_of(st.none(), st.integers(0, 3), st.integers(0, 3), st.integers(0, 10))
+    for week in range(1, weeks + 1):
+        for _ in range(draw(st.integers(0, 8))):
+            day = day_of(week, draw(st.integers(0, 6)), start)
+            walk_list.append(
+                walk(
+                    day,
+                    draw(st.integers(5, 60)),
+                    at=time(draw(st.integers(0, 23)), draw(st.sampled_from((0, 30)))),
+                    tz=draw(st.sampled_from(TIMEZONES)),
+                    before=draw(low_pain),
+                    during=draw(low_pain),
+                    after=draw(low_pain),
+                    next_morning=draw(low_pain),
+                    effort=draw(st.none() | st.integers(0, 10)),
+                    talk_test=draw(st.none() | st.booleans()),
+                )
+            )
+        for offset in draw(st.lists(st.integers(0, 6), max_size=5)):
+            spec = draw(checkin_fields(day_of(week, offset, start)))
+            if draw(st.integers(0, 3)) != 0:  # red flags rarer still here
+                spec["red_flags"] = ()
+            checkin_specs.append(spec)
+    clearing_days = draw(
+        st.lists(st.integers(0, 7 * weeks - 1).map(lambda o: start + timedelta(days=o)), max_size=2)
+    )
+    seqs = draw(st.permutations(list(range(1, len(checkin_specs) + len(clearing_days) + 1))))
+    return Diary(
+        person=person(start, goals=("return_to_sport",) if draw(st.booleans()) else ()),
+        walks=tuple(walk_list),
+        checkins=tuple(
+            CheckIn(id=None, seq=seq, **spec)  # type: ignore[arg-type]
+            for seq, spec in zip(seqs, checkin_specs, strict=False)
+        ),
+        clearings=tuple(
+            clearing(day, seq)
+            for seq, day in zip(seqs[len(checkin_specs) :], clearing_days, strict=True)
+        ),
+    )
+
+
+any_diary = st.one_of(diaries(), program_diaries())

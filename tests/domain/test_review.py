@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time, timedelta
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from walkrx.domain.codes import Decision, Flag, PainStatus, Reason, RedFlag
+from walkrx.domain.model import Diary
+from walkrx.domain.pain import pain_status
 from walkrx.domain.review import (
     SEVERITY,
     completed_weeks,
@@ -19,13 +24,17 @@ from walkrx.services.views import review_json
 
 from .strategies import (
     START,
+    any_diary,
     checkin,
     clearing,
     day_of,
+    diaries,
     diary,
+    green_walk_for,
     green_walks,
     on_track_week,
     person,
+    program_diaries,
     protocol,
     reviews,
     walk,
@@ -812,6 +821,14 @@ def test_late_entry_changes_reviews_from_that_week_on() -> None:
     assert before[2].position == 3
 
 
+def test_walks_with_the_same_start_in_any_order() -> None:
+    """spec 6: reviews are a function of the stored data: two walks with the same start and
+    duration give the same summary whatever order they come in."""
+    a = walk(day_of(1, 0), 20, before=0, during=5)
+    b = walk(day_of(1, 0), 20, before=0, during=1)
+    assert reviews(diary([a, b]), 1) == reviews(diary([b, a]), 1)
+
+
 def test_severity_order() -> None:
     """spec 6 (severity used in properties): progress < hold < step_back < seek_care."""
     order = [
@@ -823,3 +840,151 @@ def test_severity_order() -> None:
     ]
     assert [SEVERITY[d] for d in order] == sorted(SEVERITY.values())
     assert len(set(SEVERITY.values())) == 5
+
+
+# --- properties (Hypothesis) ------------------------------------------------------------------
+
+PROPERTY = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+start_positions = st.integers(0, 9)
+WEEKS = 8
+
+
+@PROPERTY
+@given(d=any_diary, start=start_positions)
+def test_property_red_walk_never_progresses(d: Diary, start: int) -> None:
+    """spec 6 rule 2: a week with any red walk never progresses (it steps back, or pauses)."""
+    for r in reviews(d, WEEKS, start_position=start):
+        if PainStatus.RED in r.summary.walk_pain:
+            assert r.decision is not Decision.PROGRESS
+            assert r.decision in (
+                Decision.STEP_BACK,
+                Decision.SEEK_CARE_URGENT,
+                Decision.SEEK_CARE_EMERGENCY,
+            )
+
+
+@PROPERTY
+@given(d=any_diary, start=start_positions, data=st.data())
+def test_property_reviews_independent_of_input_order(
+    d: Diary, start: int, data: st.DataObject
+) -> None:
+    """spec 6: reviews are a function of the stored data, whatever order walks, check-ins and
+    clearings are given in."""
+    if d.walks and data.draw(st.booleans()):
+        # a twin: same start and duration, other pain figures (e.g. one walk logged twice)
+        twin = replace(data.draw(st.sampled_from(d.walks)), pain_during=9, pain_before=0)
+        d = replace(d, walks=(*d.walks, twin))
+    shuffled = replace(
+        d,
+        walks=tuple(data.draw(st.permutations(d.walks))),
+        checkins=tuple(data.draw(st.permutations(d.checkins))),
+        clearings=tuple(data.draw(st.permutations(d.clearings))),
+    )
+    assert reviews(shuffled, WEEKS, start_position=start) == reviews(d, WEEKS, start_position=start)
+
+
+@PROPERTY
+@given(d=any_diary, start=start_positions, data=st.data())
+def test_property_green_walk_never_worsens_a_too_little_week(
+    d: Diary, start: int, data: st.DataObject
+) -> None:
+    """spec 6 rules 4-7: adding a green walk to a too_little week never makes its decision worse
+    (severity progress < hold < step_back < seek_care)."""
+    before = reviews(d, WEEKS, start_position=start)
+    thin = [r for r in before if Reason.TOO_LITTLE in r.reasons]
+    assume(thin)
+    r = data.draw(st.sampled_from(thin))
+    day = r.summary.start + timedelta(days=data.draw(st.integers(0, 6)))
+    extra = green_walk_for(day, data.draw(st.integers(1, 90)))
+    assert pain_status(extra, P6.pain) is PainStatus.GREEN
+    after = reviews(replace(d, walks=(*d.walks, extra)), WEEKS, start_position=start)
+    assert after[: r.week - 1] == before[: r.week - 1]
+    new = after[r.week - 1]
+    assert new.position == r.position
+    assert SEVERITY[new.decision] <= SEVERITY[r.decision]
+
+
+@PROPERTY
+@given(d=any_diary, start=start_positions)
+def test_property_positions(d: Diary, start: int) -> None:
+    """spec 6: a hold or step back never moves the position forward; a progress moves it one
+    forward; a paused week never moves it; positions never go below 0; each week starts where the
+    previous review left it."""
+    rs = reviews(d, WEEKS, start_position=start)
+    position = start
+    for r in rs:
+        assert r.position == position
+        assert r.next_position >= 0
+        assert r.next_prescription == P6.prescription(r.next_position)
+        if r.decision is Decision.HOLD:
+            assert r.next_position == r.position
+        elif r.decision is Decision.STEP_BACK:
+            assert r.next_position <= r.position
+            assert r.next_position == P6.step_back_position(r.position)
+        elif r.decision is Decision.PROGRESS:
+            assert r.next_position == r.position + 1
+            assert r.reasons == (Reason.ON_TRACK,)
+        else:
+            assert r.paused
+        if r.paused:
+            assert r.next_position == r.position
+            assert r.reasons == (Reason.RED_FLAG,)
+            assert r.referrals == ()
+            assert set(r.flags) <= {Flag.RED_FLAG_OPEN}
+        position = r.next_position
+
+
+@PROPERTY
+@given(d=any_diary, start=start_positions, data=st.data())
+def test_property_later_data_does_not_change_earlier_reviews(
+    d: Diary, start: int, data: st.DataObject
+) -> None:
+    """spec 6: the review of week k does not change when data dated after week k is added (walks,
+    check-ins with red flags or morning pain, and clearings)."""
+    k = data.draw(st.integers(1, WEEKS - 1))
+    first_later = (k) * 7  # first day offset of week k+1
+    extra = data.draw(
+        diaries(weeks=WEEKS, max_walks=10, max_checkins=10, goals=False).filter(lambda x: True)
+    )
+    later_walks = tuple(
+        w for w in extra.walks if (w.local_date - d.person.start).days >= first_later
+    )
+    top = max([0, *(c.seq for c in d.checkins), *(c.seq for c in d.clearings)])
+    later_checkins = tuple(
+        replace(c, seq=top + c.seq)
+        for c in extra.checkins
+        if (c.day - d.person.start).days >= first_later
+    )
+    later_clearings = tuple(
+        replace(c, seq=top + c.seq)
+        for c in extra.clearings
+        if (c.day - d.person.start).days >= first_later
+    )
+    bigger = replace(
+        d,
+        walks=(*d.walks, *later_walks),
+        checkins=(*d.checkins, *later_checkins),
+        clearings=(*d.clearings, *later_clearings),
+    )
+    assert reviews(bigger, k, start_position=start) == reviews(d, k, start_position=start)
+    assert (
+        reviews(bigger, WEEKS, start_position=start)[:k]
+        == reviews(d, WEEKS, start_position=start)[:k]
+    )
+
+
+@PROPERTY
+@given(d=program_diaries(), start=start_positions)
+def test_property_week_pain_status(d: Diary, start: int) -> None:
+    """spec 6: the week's pain status is red for a red week, else amber if any walk is amber, else
+    green if any walk is green, else unknown."""
+    for r in reviews(d, WEEKS, start_position=start):
+        s = r.summary
+        if r.decision is Decision.STEP_BACK or PainStatus.RED in s.walk_pain:
+            assert s.pain is PainStatus.RED
+        elif PainStatus.AMBER in s.walk_pain:
+            assert s.pain is PainStatus.AMBER
+        elif PainStatus.GREEN in s.walk_pain:
+            assert s.pain is PainStatus.GREEN
+        elif not r.paused:
+            assert s.pain is PainStatus.UNKNOWN

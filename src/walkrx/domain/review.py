@@ -129,9 +129,11 @@ def highest_tier(flags: Iterable[RedFlag]) -> RedFlagTier | None:
 
 
 def walks_in(diary: Diary, start: date, end: date) -> list[Walk]:
+    # a total order (repr breaks ties between walks with the same start and duration), so that a
+    # week's summary does not depend on the order the walks were given in
     return sorted(
         (w for w in diary.walks if start <= w.local_date <= end),
-        key=lambda w: (w.start, w.duration_s),
+        key=lambda w: (w.start, w.duration_s, repr(w)),
     )
 
 
