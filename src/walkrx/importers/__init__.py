@@ -5,7 +5,7 @@ dispatches. Each format module registers itself when imported; the first registe
 claims a file wins.
 """
 
-from walkrx.importers import fit  # noqa: F401  (registers the FIT importer)
+from walkrx.importers import apple, archive, fit, gpx, tcx  # noqa: F401  (each registers itself)
 from walkrx.importers.base import Importer, importer_for, read_file, register, registered_formats
 
 __all__ = ["Importer", "importer_for", "read_file", "register", "registered_formats"]

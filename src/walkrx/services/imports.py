@@ -161,7 +161,15 @@ def analyse_path(
         return outcome
     fallback = person.timezone if person else None
     for activity in activities:
-        if not activity.is_walk and not include_other_sports:
+        if _unnamed_sport(activity) and not include_other_sports:
+            outcome.messages.append(
+                f"the file does not name the sport of the activity at {activity.start:%Y-%m-%d}; "
+                "it is taken as a walk (delete it with 'walkrx walks delete ID' if it was not)"
+            )
+            activity = dataclasses.replace(
+                activity, sport="walking", notes=(*activity.notes, "sport assumed: walking")
+            )
+        elif not activity.is_walk and not include_other_sports:
             outcome.skipped.append(
                 Skipped(activity.file, activity.sport,
                         f"{activity.sport} is not a walk (import it anyway with --all-sports)")
@@ -172,6 +180,13 @@ def analyse_path(
         metrics = analyze(activity, _band_for(person, local.date(), band))
         outcome.walks.append(AnalysedWalk(activity.file, activity, metrics, zone, local))
     return outcome
+
+
+def _unnamed_sport(activity: Activity) -> bool:
+    """GPX without a type, or TCX's catch-all 'Other' (TCX has no walking sport): maybe a walk."""
+    return activity.sport == "unknown" or (
+        activity.source_format == "tcx" and activity.sport == "other"
+    )
 
 
 def band_from(max_hr: int | None, age: int | None) -> tuple[int, int] | None:
