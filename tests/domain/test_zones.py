@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -19,7 +20,7 @@ from walkrx.domain.zones import (
     zones_for,
 )
 
-from .strategies import protocol
+from .strategies import person, protocol
 
 DAY = date(2024, 1, 1)
 DEFAULTS = ZoneDefaults()
@@ -189,3 +190,14 @@ def test_hrr_band_within_hrmax_band_neighbourhood(hrmax: int, rest: int) -> None
     z = zones_for(settings(max_hr=hrmax, resting_hr=rest, zone_method="hrr"), DEFAULTS)
     lo, hi = z.band_bpm
     assert rest <= lo <= hi <= hrmax
+
+
+def test_zones_are_versioned_by_effective_date() -> None:
+    """spec 2 versioning: a change of HRmax or band applies to walks from its date on."""
+    first = ZoneSettings(effective=DAY, age=50)
+    measured = ZoneSettings(effective=DAY + timedelta(days=10), age=50, max_hr=180)
+    who = replace(person(), zones=(first, measured))
+    assert who.zone_settings_on(DAY - timedelta(days=3)) == first  # before any change
+    assert who.zone_settings_on(DAY + timedelta(days=9)) == first
+    assert who.zone_settings_on(DAY + timedelta(days=10)) == measured
+    assert zones_for(who.zone_settings_on(DAY + timedelta(days=30)), DEFAULTS).hrmax_bpm == 180
