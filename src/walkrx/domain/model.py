@@ -35,6 +35,8 @@ class Person:
     zones: tuple[ZoneSettings, ...]  # ordered by effective date
     days: tuple[int, ...] = (0, 2, 4, 5, 6)  # preferred walking weekdays, Monday = 0
     goals: tuple[str, ...] = ()
+    start_position: int = 1  # where week 1 starts in the protocol (a clinician may set 0 or later)
+    adjustments: tuple[tuple[str, float], ...] = ()  # clinician's threshold changes, dotted keys
 
     def zone_settings_on(self, day: date) -> ZoneSettings:
         """The zone settings in force on a day (the earliest ones before any change)."""

@@ -520,3 +520,44 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return [_jsonable(item) for item in value]
     return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-person adjustments
+
+
+ADJUSTABLE_SECTIONS = ("pain", "review", "referral", "zones")
+
+
+def customise(protocol: Protocol, overrides: Mapping[str, Any], who: str = "person") -> Protocol:
+    """The protocol with a clinician's threshold changes for one person, validated like a file.
+
+    Keys are dotted paths into the threshold sections, e.g. `review.too_little_fraction` or
+    `referral.first_week`; errors name the key as the field.
+    """
+    if not overrides:
+        return protocol
+    data: dict[str, Any] = _as_toml(_jsonable(protocol))
+    label = f"{protocol.name} (adjusted for {who})"
+    for key, value in overrides.items():
+        section, _, name = key.partition(".")
+        if section not in ADJUSTABLE_SECTIONS or not name or name not in data[section]:
+            raise ProtocolFileError(
+                label,
+                key,
+                "cannot be adjusted; use a threshold such as review.too_little_fraction "
+                f"(sections: {', '.join(ADJUSTABLE_SECTIONS)}; see docs/protocols.md)",
+            )
+        data[section][name] = value
+    adjusted = _build(Protocol, data, "", label)
+    _check_protocol(adjusted, label)
+    return adjusted
+
+
+def _as_toml(value: Any) -> Any:
+    """TOML has no null: a field left out is how a file says None."""
+    if isinstance(value, dict):
+        return {k: _as_toml(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_as_toml(item) for item in value]
+    return value

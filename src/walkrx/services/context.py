@@ -46,7 +46,10 @@ def find_person(uow: UnitOfWork, ref: str | None) -> Person:
 
 
 def load_protocol(person: Person) -> Protocol:
-    return protocols.load(person.protocol)
+    """The person's protocol with any threshold adjustments their clinician made."""
+    return protocols.customise(
+        protocols.load(person.protocol), dict(person.adjustments), person.name
+    )
 
 
 def local_today(person: Person, now: datetime | None = None) -> date:

@@ -137,7 +137,7 @@ class Programme:
 
     @property
     def position(self) -> int:
-        return self.reviews[-1].next_position if self.reviews else 1
+        return self.reviews[-1].next_position if self.reviews else self.person.start_position
 
     @property
     def current_week(self) -> int:
@@ -147,7 +147,13 @@ class Programme:
         return person_zones(self.person, self.protocol, day or self.today)
 
     def plan(self) -> list[PlannedWeek]:
-        return build_plan(self.protocol, self.person.start, self.person.days, self.reviews)
+        return build_plan(
+            self.protocol,
+            self.person.start,
+            self.person.days,
+            self.reviews,
+            start_position=self.person.start_position,
+        )
 
     def open_flags(self) -> tuple[RedFlag, ...]:
         return open_red_flags(self.diary, self.today)
@@ -156,7 +162,7 @@ class Programme:
         for review in self.reviews:
             if review.week == week:
                 return review.summary
-        position = self.position if week > len(self.reviews) else 1
+        position = self.position if week > len(self.reviews) else self.person.start_position
         return summarise_week(self.diary, self.protocol, week, position)
 
     def review_of(self, week: int) -> WeekReview | None:
@@ -171,7 +177,8 @@ def programme(db: Database, person_ref: str | None, today: date | None = None) -
         diary = load_diary(uow, person)
     protocol = load_protocol(person)
     day = today or local_today(person)
-    return Programme(person, protocol, diary, day, review_weeks(diary, protocol, day))
+    reviews = review_weeks(diary, protocol, day, start_position=person.start_position)
+    return Programme(person, protocol, diary, day, reviews)
 
 
 @dataclass(frozen=True)
