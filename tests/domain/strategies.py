@@ -8,6 +8,7 @@ close flags recorded before them).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -221,13 +222,52 @@ def diaries(
 
 @st.composite
 def program_diaries(draw: st.DrawFn, weeks: int = 8, start: date = START) -> Diary:
-    """A diary shaped like a real program: each week 0-8 walks of plausible length, pain mostly low,
-    morning check-ins on some days, the odd red flag and clearing. Progress, holds and step backs
-    all happen often, unlike in fully random diaries."""
-    walk_list: list[Walk] = []
+    """A diary shaped like a real program. Most weeks follow the prescription of the position the
+    earlier reviews reached (so progress is common), the others are random: 0-8 walks of 5-60 min
+    with mostly low pain. Morning pain stays near a personal level, with the odd red flag,
+    fear answer, score and clearing, so holds, step backs and pauses all happen too."""
+    base = draw(st.integers(0, 6))
     checkin_specs: list[dict[str, object]] = []
-    low_pain = st.one_of(st.none(), st.integers(0, 3), st.integers(0, 3), st.integers(0, 10))
     for week in range(1, weeks + 1):
+        for offset in draw(st.lists(st.integers(0, 6), max_size=5)):
+            spec = draw(checkin_fields(day_of(week, offset, start)))
+            if draw(st.integers(0, 3)) != 0:  # red flags rarer still here
+                spec["red_flags"] = ()
+            if draw(st.integers(0, 4)) != 0:  # morning pain near the personal level
+                spec["morning_pain"] = max(0, min(10, base + draw(st.integers(-1, 1))))
+            checkin_specs.append(spec)
+    clearing_days = draw(
+        st.lists(st.integers(0, 7 * weeks - 1).map(lambda o: start + timedelta(days=o)), max_size=2)
+    )
+    seqs = draw(st.permutations(list(range(1, len(checkin_specs) + len(clearing_days) + 1))))
+    who = person(start, goals=("return_to_sport",) if draw(st.booleans()) else ())
+    checkins = tuple(
+        CheckIn(id=None, seq=seq, **spec)  # type: ignore[arg-type]
+        for seq, spec in zip(seqs, checkin_specs, strict=False)
+    )
+    clearings = tuple(
+        clearing(day, seq)
+        for seq, day in zip(seqs[len(checkin_specs) :], clearing_days, strict=True)
+    )
+    low_pain = st.one_of(st.none(), st.integers(0, 3), st.integers(0, 3), st.integers(0, 10))
+    walk_list: list[Walk] = []
+    for week in range(1, weeks + 1):
+        if draw(st.integers(0, 2)) != 0:  # as prescribed for the position reached so far
+            so_far = Diary(who, tuple(walk_list), checkins, clearings)
+            done = review_weeks(so_far, protocol(), who.week_start(week))
+            position = done[-1].next_position if done else 1
+            pain = draw(st.integers(0, 5))
+            walk_list.extend(
+                replace(
+                    w,
+                    pain_before=pain,
+                    pain_during=pain,
+                    pain_after=None,
+                    pain_next_morning=draw(st.none() | st.just(pain)),
+                )
+                for w in on_track_week(week, position)
+            )
+            continue
         for _ in range(draw(st.integers(0, 8))):
             day = day_of(week, draw(st.integers(0, 6)), start)
             walk_list.append(
@@ -244,27 +284,7 @@ def program_diaries(draw: st.DrawFn, weeks: int = 8, start: date = START) -> Dia
                     talk_test=draw(st.none() | st.booleans()),
                 )
             )
-        for offset in draw(st.lists(st.integers(0, 6), max_size=5)):
-            spec = draw(checkin_fields(day_of(week, offset, start)))
-            if draw(st.integers(0, 3)) != 0:  # red flags rarer still here
-                spec["red_flags"] = ()
-            checkin_specs.append(spec)
-    clearing_days = draw(
-        st.lists(st.integers(0, 7 * weeks - 1).map(lambda o: start + timedelta(days=o)), max_size=2)
-    )
-    seqs = draw(st.permutations(list(range(1, len(checkin_specs) + len(clearing_days) + 1))))
-    return Diary(
-        person=person(start, goals=("return_to_sport",) if draw(st.booleans()) else ()),
-        walks=tuple(walk_list),
-        checkins=tuple(
-            CheckIn(id=None, seq=seq, **spec)  # type: ignore[arg-type]
-            for seq, spec in zip(seqs, checkin_specs, strict=False)
-        ),
-        clearings=tuple(
-            clearing(day, seq)
-            for seq, day in zip(seqs[len(checkin_specs) :], clearing_days, strict=True)
-        ),
-    )
+    return Diary(person=who, walks=tuple(walk_list), checkins=checkins, clearings=clearings)
 
 
 any_diary = st.one_of(diaries(), program_diaries())
