@@ -74,6 +74,10 @@ def test_writes_for_bob_cannot_touch_anns_records(database: Database, two: TwoPe
         with pytest.raises(NotFoundError):
             uow.walks.superseded_by(two.bob, walk.id)
         with pytest.raises(NotFoundError):
+            uow.walks.source_file_id(two.bob, walk.id)
+        with pytest.raises(NotFoundError):
+            uow.walks.activity_index(two.bob, walk.id)
+        with pytest.raises(NotFoundError):
             uow.walks.add(two.bob, a_walk(), source_file_id=two.ann_file, activity_index=5)
         uow.commit()
     with UnitOfWork(database) as uow:

@@ -7,9 +7,10 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from storage_builders import a_person
+from sqlalchemy import text
+from storage_builders import a_person, a_walk
 
-from walkrx.domain.model import Person, ZoneSettings
+from walkrx.domain.model import CheckIn, FlagClearing, Person, ZoneSettings
 from walkrx.errors import ConflictError, InvalidInputError, NotFoundError
 from walkrx.storage import Database, UnitOfWork
 
@@ -145,3 +146,41 @@ def test_an_update_whose_zone_settings_are_refused_changes_nothing(
             uow.people.update(replace(ann, name="Renamed", zones=(broken,)))
         assert ann.id is not None
         assert uow.people.get(ann.id) == ann
+
+
+def test_deleting_a_person_deletes_everything_of_theirs_and_nothing_else(
+    database: Database, add_person: Callable[..., Person]
+) -> None:
+    """Zones, walks, files, check-ins and clearings go with the person; others keep theirs."""
+    ann, bob = add_person("Ann"), add_person("Bob")
+    assert ann.id is not None and bob.id is not None
+    with UnitOfWork(database) as uow:
+        for person_id in (ann.id, bob.id):
+            file_id = uow.files.add(person_id, "a.fit", "d" * 64, "fit", b"x")
+            uow.walks.add(person_id, a_walk(), source_file_id=file_id, activity_index=0)
+            uow.checkins.add(person_id, CheckIn(None, date(2024, 3, 5), 0, morning_pain=2))
+            uow.clearings.add(person_id, FlagClearing(None, date(2024, 3, 6), 0))
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        uow.people.delete(ann.id)
+        uow.commit()
+    with UnitOfWork(database) as uow:
+        assert uow.people.get(ann.id) is None
+        assert uow.walks.list(ann.id, include_superseded=True) == []
+        assert uow.files.list(ann.id) == []
+        assert uow.checkins.list(ann.id) == [] and uow.clearings.list(ann.id) == []
+        with database.engine.connect() as connection:
+            zones = connection.execute(
+                text("SELECT count(*) FROM zone_settings WHERE person_id = :id"), {"id": ann.id}
+            ).scalar()
+        assert zones == 0
+        bobs = uow.diary(bob.id)
+        assert bobs.person == bob
+        assert len(bobs.walks) == len(bobs.checkins) == len(bobs.clearings) == 1
+        assert len(uow.files.list(bob.id)) == 1
+
+
+def test_deleting_a_missing_person_is_not_found(database: Database) -> None:
+    """Deleting nobody says so."""
+    with UnitOfWork(database) as uow, pytest.raises(NotFoundError):
+        uow.people.delete(4242)

@@ -220,10 +220,16 @@ def test_a_walk_remembers_its_file_and_an_activity_is_stored_once(
     with UnitOfWork(database) as uow:
         file_id = uow.files.add(person_id, "a.fit", "a" * 64, "fit", b"FIT")
         uow.walks.add(person_id, a_walk(), source_file_id=file_id, activity_index=0)
-        uow.walks.add(person_id, a_walk(), source_file_id=file_id, activity_index=1)
+        second = uow.walks.add(person_id, a_walk(), source_file_id=file_id, activity_index=1)
+        diary = uow.walks.add(person_id, a_walk(source="diary"))
+        assert second.id is not None and diary.id is not None
+        assert uow.walks.source_file_id(person_id, second.id) == file_id
+        assert uow.walks.activity_index(person_id, second.id) == 1
+        assert uow.walks.source_file_id(person_id, diary.id) is None
+        assert uow.walks.activity_index(person_id, diary.id) is None
         with pytest.raises(ConflictError):
             uow.walks.add(person_id, a_walk(), source_file_id=file_id, activity_index=1)
-        assert len(uow.walks.list(person_id)) == 2
+        assert len(uow.walks.list(person_id)) == 3
 
 
 def test_a_walk_for_a_missing_person_or_file_is_not_found(

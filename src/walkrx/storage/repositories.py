@@ -112,6 +112,12 @@ class PeopleRepository:
         _write(self._session, f"person {person.name!r}", change)
         return self._load(row)
 
+    def delete(self, person_id: int) -> None:
+        """Delete a person and, through the foreign keys, every record of theirs."""
+        row = self._row(person_id)
+        _write(self._session, f"person {person_id}", lambda: self._session.delete(row))
+        self._session.expire_all()  # the database removed their rows; forget any we hold
+
     def add_zone_settings(self, person_id: int, settings: ZoneSettings) -> None:
         """Save zone settings effective from a date, replacing any from the same date."""
         _require_person(self._session, person_id)
@@ -240,6 +246,14 @@ class WalksRepository:
     def superseded_by(self, person_id: int, walk_id: int) -> int | None:
         """The id of the walk that supersedes this one, if any."""
         return self._existing(person_id, walk_id).superseded_by
+
+    def source_file_id(self, person_id: int, walk_id: int) -> int | None:
+        """The id of the file the walk was imported from (None for a diary walk)."""
+        return self._existing(person_id, walk_id).source_file_id
+
+    def activity_index(self, person_id: int, walk_id: int) -> int | None:
+        """The position of the walk's activity within its source file, if imported."""
+        return self._existing(person_id, walk_id).activity_index
 
     def _row(self, person_id: int, walk_id: int | None) -> WalkRow | None:
         if walk_id is None:
