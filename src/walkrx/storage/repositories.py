@@ -473,6 +473,8 @@ def _fill_person(row: PersonRow, person: Person) -> None:
     row.protocol = person.protocol
     row.days = _join_ints(person.days)
     row.goals = json.dumps(list(person.goals))
+    row.start_position = person.start_position
+    row.adjustments = json.dumps(dict(person.adjustments), sort_keys=True)
 
 
 def _person(row: PersonRow, zones: Iterable[ZoneSettings]) -> Person:
@@ -485,6 +487,8 @@ def _person(row: PersonRow, zones: Iterable[ZoneSettings]) -> Person:
         zones=tuple(zones),
         days=_split_ints(row.days),
         goals=tuple(_json_strings(row.goals)),
+        start_position=row.start_position,
+        adjustments=tuple(sorted(json.loads(row.adjustments).items())),
     )
 
 

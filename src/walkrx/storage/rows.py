@@ -93,6 +93,8 @@ class PersonRow(Base):
     protocol: Mapped[str] = mapped_column(String(1000), nullable=False)
     days: Mapped[str] = mapped_column(String(40), nullable=False)  # "0,2,4"
     goals: Mapped[str] = mapped_column(Text, nullable=False)  # JSON list of strings
+    start_position: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+    adjustments: Mapped[str] = mapped_column(Text, nullable=False, server_default="{}")  # JSON
     created_at: Mapped[datetime] = _created_at()
 
 
