@@ -1,4 +1,4 @@
-"""The command line end to end: every command through `walkrx.cli.app.main`, on SQLite and PostgreSQL.
+"""The command line end to end: every command through `walkrx.cli.app.main`, SQLite and PostgreSQL.
 
 Each test drives the real CLI the way a person would and checks what it prints, its exit code, and
 what is stored. Refused input must leave the database exactly as it was.
@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer.main
 from icalendar import Calendar
 from sqlalchemy import create_engine, inspect, text
 
-from walkrx.cli.app import main
+from walkrx.cli.app import app, main
 from walkrx.storage import Database
 
 START = "2026-03-02"  # a Monday
@@ -50,14 +51,20 @@ class Cli:
 
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every table, to prove a refused command changed nothing."""
-        engine = create_engine(self.url.replace("postgresql://", "postgresql+psycopg://", 1)
-                               if self.url.startswith("postgresql://") else self.url)
+        engine = create_engine(
+            self.url.replace("postgresql://", "postgresql+psycopg://", 1)
+            if self.url.startswith("postgresql://")
+            else self.url
+        )
         try:
             tables = sorted(inspect(engine).get_table_names())
             with engine.connect() as connection:
                 return {
                     t: sorted(
-                        (tuple(map(repr, row)) for row in connection.execute(text(f'SELECT * FROM "{t}"'))),
+                        (
+                            tuple(map(repr, row))
+                            for row in connection.execute(text(f'SELECT * FROM "{t}"'))
+                        ),
                     )
                     for t in tables
                 }
@@ -73,8 +80,19 @@ def cli(empty_database_url: str, capsys: pytest.CaptureFixture[str]) -> Cli:
 
 @pytest.fixture
 def ann(cli: Cli) -> Cli:
-    cli.ok("init", "--name", "Ann", "--age", "50", "--start", START, "--timezone", "Europe/London",
-           "--days", "mon,wed,fri,sat")
+    cli.ok(
+        "init",
+        "--name",
+        "Ann",
+        "--age",
+        "50",
+        "--start",
+        START,
+        "--timezone",
+        "Europe/London",
+        "--days",
+        "mon,wed,fri,sat",
+    )
     return cli
 
 
@@ -95,11 +113,25 @@ def test_init_and_zones_json(ann: Cli) -> None:
 
 def test_measured_hrmax_and_reserve_method(cli: Cli) -> None:
     """spec 2: a measured HRmax is used as given; the reserve method needs a resting heart rate."""
-    code, _, err = cli.run("init", "--name", "Bo", "--age", "40", "--start", START,
-                           "--zone-method", "hrr")
+    code, _, err = cli.run(
+        "init", "--name", "Bo", "--age", "40", "--start", START, "--zone-method", "hrr"
+    )
     assert code == 2 and "resting heart rate" in err
-    cli.ok("init", "--name", "Bo", "--start", START, "--max-hr", "180", "--resting-hr", "60",
-           "--zone-method", "hrr", "--timezone", "UTC")
+    cli.ok(
+        "init",
+        "--name",
+        "Bo",
+        "--start",
+        START,
+        "--max-hr",
+        "180",
+        "--resting-hr",
+        "60",
+        "--zone-method",
+        "hrr",
+        "--timezone",
+        "UTC",
+    )
     zones = cli.json("zones")
     assert zones["hrmax_source"] == "measured"
     assert zones["band_bpm"] == [120, 138]  # 60 + 0.50*120, 60 + 0.65*120
@@ -119,8 +151,9 @@ def test_malformed_protocol_is_refused_with_file_and_field(cli: Cli, tmp_path: P
     bad = tmp_path / "clinic.toml"
     bad.write_text(good.read_text().replace("walks_min = 4", "walks_min = 9", 1))
     before = cli.snapshot()
-    code, _, err = cli.run("init", "--name", "Cy", "--age", "40", "--start", START,
-                           "--protocol", str(bad))
+    code, _, err = cli.run(
+        "init", "--name", "Cy", "--age", "40", "--start", START, "--protocol", str(bad)
+    )
     assert code == 2
     assert "clinic.toml" in err and "walks_min" in err
     assert err.count("\n") == 1, "one-line error"
@@ -146,7 +179,7 @@ def test_bad_input_gives_one_line_and_changes_nothing(
 ) -> None:
     """Acceptance: every kind of bad input gets a one-line error, a non-zero exit, no change."""
     before = ann.snapshot()
-    code, out, err = ann.run(*args)
+    code, _out, err = ann.run(*args)
     assert code != 0
     assert needle in err, err
     assert err.startswith("error: ") and err.count("\n") == 1
@@ -155,11 +188,39 @@ def test_bad_input_gives_one_line_and_changes_nothing(
 
 def test_log_list_edit_delete(ann: Cli) -> None:
     """spec 3: walks can be logged with all fields, listed, edited and deleted."""
-    logged = ann.json("log", "--date", "2026-03-03", "--start", "07:30", "--minutes", "18",
-                      "--distance-km", "1.5", "--avg-hr", "130", "--max-hr", "140", "--effort",
-                      "4", "--pain-before", "3", "--pain-during", "4", "--pain-after", "3",
-                      "--lower-limb-pain", "1", "--terrain", "flat", "--talk-test", "yes",
-                      "--cue", "relaxed arms", "--notes", "canal path")
+    logged = ann.json(
+        "log",
+        "--date",
+        "2026-03-03",
+        "--start",
+        "07:30",
+        "--minutes",
+        "18",
+        "--distance-km",
+        "1.5",
+        "--avg-hr",
+        "130",
+        "--max-hr",
+        "140",
+        "--effort",
+        "4",
+        "--pain-before",
+        "3",
+        "--pain-during",
+        "4",
+        "--pain-after",
+        "3",
+        "--lower-limb-pain",
+        "1",
+        "--terrain",
+        "flat",
+        "--talk-test",
+        "yes",
+        "--cue",
+        "relaxed arms",
+        "--notes",
+        "canal path",
+    )
     assert logged["start"] == "2026-03-03T07:30:00+00:00"
     assert logged["zone_in_s"] == 18 * 60  # average 130 lies in 121-138: every minute measured
     assert logged["pain_status"] == "amber"  # peak 4 with a rise of 1
@@ -173,8 +234,9 @@ def test_log_list_edit_delete(ann: Cli) -> None:
 
 def test_red_walk_asks_the_red_flag_questions(ann: Cli) -> None:
     """spec 7: red-flag questions are asked whenever a walk is red."""
-    out = ann.ok("log", "--date", "2026-03-03", "--minutes", "20", "--pain-before", "2",
-                 "--pain-after", "7")
+    out = ann.ok(
+        "log", "--date", "2026-03-03", "--minutes", "20", "--pain-before", "2", "--pain-after", "7"
+    )
     assert "warning-sign questions" in out
 
 
@@ -193,29 +255,72 @@ def test_red_flag_pauses_today_until_cleared(ann: Cli) -> None:
 def test_review_json_shape_and_progression(ann: Cli) -> None:
     """spec 6: a green, adequate week progresses; JSON carries the documented keys."""
     for day in ("2026-03-02", "2026-03-04", "2026-03-06", "2026-03-07"):
-        ann.ok("log", "--date", day, "--minutes", "18", "--pain-before", "2", "--pain-after", "2",
-               "--effort", "4")
+        ann.ok(
+            "log",
+            "--date",
+            day,
+            "--minutes",
+            "18",
+            "--pain-before",
+            "2",
+            "--pain-after",
+            "2",
+            "--effort",
+            "4",
+        )
     weeks = ann.json("review", "--today", "2026-03-10")["weeks"]
     assert len(weeks) == 1
     week = weeks[0]
-    assert {k: week[k] for k in ("week", "start", "end", "position", "phase", "walks", "minutes",
-                                 "pain", "decision", "reasons", "flags", "referrals")} == {
-        "week": 1, "start": "2026-03-02", "end": "2026-03-08", "position": 1, "phase": 1,
-        "walks": 4, "minutes": 72, "pain": "green", "decision": "progress",
-        "reasons": ["on_track"], "flags": [], "referrals": [],
+    assert {
+        k: week[k]
+        for k in (
+            "week",
+            "start",
+            "end",
+            "position",
+            "phase",
+            "walks",
+            "minutes",
+            "pain",
+            "decision",
+            "reasons",
+            "flags",
+            "referrals",
+        )
+    } == {
+        "week": 1,
+        "start": "2026-03-02",
+        "end": "2026-03-08",
+        "position": 1,
+        "phase": 1,
+        "walks": 4,
+        "minutes": 72,
+        "pain": "green",
+        "decision": "progress",
+        "reasons": ["on_track"],
+        "flags": [],
+        "referrals": [],
     }
     assert week["zone_minutes"] == {"measured": 0, "by_effort": 72}
     assert week["next"] == {
-        "position": 2, "phase": 1,
-        "prescription": {"walks_min": 4, "walks_max": 5, "minutes_min": 15, "minutes_max": 20,
-                         "long_walk_minutes": None, "tempo": False},
+        "position": 2,
+        "phase": 1,
+        "prescription": {
+            "walks_min": 4,
+            "walks_max": 5,
+            "minutes_min": 15,
+            "minutes_max": 20,
+            "long_walk_minutes": None,
+            "tempo": False,
+        },
     }
 
 
 def test_plan_shifts_after_step_back_and_writes_ics(ann: Cli, tmp_path: Path) -> None:
     """spec 6: a step back shifts what follows; the ICS file parses as a calendar of the walks."""
-    ann.ok("log", "--date", "2026-03-02", "--minutes", "20", "--pain-before", "1",
-           "--pain-after", "8")
+    ann.ok(
+        "log", "--date", "2026-03-02", "--minutes", "20", "--pain-before", "1", "--pain-after", "8"
+    )
     ics = tmp_path / "plan.ics"
     plan = ann.json("plan", "--today", "2026-03-10", "--ics", str(ics))["weeks"]
     assert plan[0]["position"] == 1 and plan[1]["position"] == 0  # ease-in after the flare
@@ -228,7 +333,7 @@ def test_plan_shifts_after_step_back_and_writes_ics(ann: Cli, tmp_path: Path) ->
         else:  # the preferred days are all used before another day is added
             assert days >= {0, 2, 4, 5}
     calendar = Calendar.from_ical(ics.read_bytes())
-    events = [c for c in calendar.walk("VEVENT")]
+    events = list(calendar.walk("VEVENT"))
     assert len(events) == sum(len(week["walks"]) for week in plan)
 
 
@@ -281,8 +386,10 @@ def test_demo_shows_flare_hold_and_progress(cli: Cli) -> None:
     """walkrx demo: realistic weeks with a flare (step back), a hold and progressions."""
     out = cli.ok("demo", "--today", "2026-05-20")
     assert "step_back" in out and "hold" in out and "progress" in out
-    decisions = [w["decision"] for w in cli.json("review", "--person", "Demo Walker",
-                                                 "--today", "2026-05-20")["weeks"]]
+    decisions = [
+        w["decision"]
+        for w in cli.json("review", "--person", "Demo Walker", "--today", "2026-05-20")["weeks"]
+    ]
     assert decisions == ["progress", "step_back", "progress", "hold", "progress"]
     cli.ok("demo", "--today", "2026-05-20")  # running it again replaces the demo person
     assert len(cli.json("review", "--person", "Demo Walker", "--today", "2026-05-20")["weeks"]) == 5
@@ -292,7 +399,9 @@ def test_installed_entry_point_runs(tmp_path: Path) -> None:
     """The installed `walkrx` console script answers and maps errors to exit codes."""
     result = subprocess.run(
         [sys.executable, "-m", "walkrx", "zones", "--db", str(tmp_path / "x.db")],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 3
     assert "walkrx init" in result.stderr
@@ -300,10 +409,6 @@ def test_installed_entry_point_runs(tmp_path: Path) -> None:
 
 def test_every_command_is_documented_in_the_readme() -> None:
     """Each CLI command appears in the README's tour (a newcomer can find it)."""
-    import typer.main
-
-    from walkrx.cli.app import app
-
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     group = typer.main.get_command(app)
     names = list(group.commands)  # type: ignore[attr-defined]

@@ -26,8 +26,14 @@ SPEED_M_S = 80 / 60  # 80 m/min
 
 def make(t: list[float], hr: list[float | None], **kw: object) -> Activity:
     """An Activity from columns, walking unless told otherwise."""
-    fields: dict[str, object] = {"sport": "walking", "start": START, "source_format": "fit",
-                                 "file": "synthetic.fit", "t_s": tuple(t), "hr_bpm": tuple(hr)}
+    fields: dict[str, object] = {
+        "sport": "walking",
+        "start": START,
+        "source_format": "fit",
+        "file": "synthetic.fit",
+        "t_s": tuple(t),
+        "hr_bpm": tuple(hr),
+    }
     fields.update(kw)
     return Activity(**fields)  # type: ignore[arg-type]
 
@@ -111,8 +117,9 @@ def test_ineligible_reasons() -> None:
     walk = reference_walk()
     treadmill = replace(walk, sport="treadmill_walking", indoor=True)
     assert analyze(treadmill, BAND).efficiency.ineligible_reason == "indoor"
-    short = make([float(x) for x in range(300)], [130.0] * 300,
-                 distance_m=tuple(x * 1.3 for x in range(300)))
+    short = make(
+        [float(x) for x in range(300)], [130.0] * 300, distance_m=tuple(x * 1.3 for x in range(300))
+    )
     assert analyze(short, BAND).efficiency.ineligible_reason == "too_short"
     sparse_hr = tuple(h if i % 5 == 0 else None for i, h in enumerate(walk.hr_bpm))
     low = replace(walk, hr_bpm=sparse_hr)
@@ -211,8 +218,11 @@ def test_time_invariants(activity: Activity, lo: int, width: int) -> None:
         assert m.avg_hr <= m.max_hr + 1e-6
 
 
-@given(st.floats(min_value=100, max_value=230), st.floats(min_value=0.3, max_value=0.9),
-       st.floats(min_value=0.01, max_value=0.1))
+@given(
+    st.floats(min_value=100, max_value=230),
+    st.floats(min_value=0.3, max_value=0.9),
+    st.floats(min_value=0.01, max_value=0.1),
+)
 def test_band_is_ordered_and_close_to_exact(hrmax: float, low: float, width: float) -> None:
     """lo ≤ hi and each limit is within half a bpm of the exact product."""
     lo, hi = band_bpm(hrmax, low, min(1.0, low + width))

@@ -160,6 +160,7 @@ def test_empty_input_is_refused() -> None:
 
 # ---- cross-check against a second decoder ----------------------------------------------------
 
+
 def _fitparse_records(path: Path) -> list[tuple[datetime, float | None]]:
     """(timestamp, heart rate) of every record as fitparse reads it; skip if fitparse refuses."""
     fitparse = pytest.importorskip("fitparse")
@@ -194,8 +195,11 @@ def test_no_record_or_heart_rate_lost_against_fitparse(fit: Path) -> None:
     their_hr = sum(1 for h in theirs.values() if h is not None)
     our_hr = sum(1 for h in ours.values() if h is not None)
     assert our_hr >= their_hr
-    if fit.name in {"muktihari__HrmPluginTestActivity.fit", "fitdecode__garmin-fr935-cr.fit",
-                    "fitparse__sample_mulitple_header.fit"}:
+    if fit.name in {
+        "muktihari__HrmPluginTestActivity.fit",
+        "fitdecode__garmin-fr935-cr.fit",
+        "fitparse__sample_mulitple_header.fit",
+    }:
         assert our_hr > their_hr  # these carry heart rate in hr messages too
     else:
         assert our_hr == their_hr

@@ -84,8 +84,7 @@ def walk(sport: int = 11, sub_sport: int = 0, n: int = 10, hr: int | None = 100)
     b = FitBuilder().add("file_id", 4, 1, T0)
     b.add("event", T0, 0, 0)
     for i in range(n):
-        b.add("record", T0 + i, 600_000_000, 100_000_000, INVALID_U8 if hr is None else hr,
-              i * 120)
+        b.add("record", T0 + i, 600_000_000, 100_000_000, INVALID_U8 if hr is None else hr, i * 120)
     b.add("session", T0 + n, T0, n * 1000, n * 120, sport, sub_sport)
     b.add("activity", T0 + n, T0 + n + 7200)
     return b

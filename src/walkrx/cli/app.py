@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
 from walkrx import protocols as protocol_files
 from walkrx.domain.codes import Decision
 from walkrx.domain.explain import DISCLAIMER, PAIN_TEXT
 from walkrx.domain.model import CheckIn, Walk
+from walkrx.domain.redflags import advice
 from walkrx.domain.zones import ESTIMATE_ERROR_BPM, ZONE_LABEL
 from walkrx.errors import InvalidInputError, WalkrxError
 from walkrx.reports.ics import plan_to_ics
@@ -129,8 +131,10 @@ def init(
     if as_json:
         _print_json(views.person_json(person))
         return
-    typer.echo(f"Created {person.name}'s program ({person.protocol}), starting {person.start}, "
-               f"time zone {person.timezone}.")
+    typer.echo(
+        f"Created {person.name}'s program ({person.protocol}), starting {person.start}, "
+        f"time zone {person.timezone}."
+    )
     typer.echo(DISCLAIMER)
     typer.echo("Next: 'walkrx zones' for your heart-rate band, 'walkrx today' for today's walk.")
 
@@ -224,7 +228,9 @@ def plan(
     db: DbOption = None,
     person: PersonOption = None,
     as_json: JsonOption = False,
-    ics: Annotated[Path | None, typer.Option(help="Also write the plan as a calendar file.")] = None,
+    ics: Annotated[
+        Path | None, typer.Option(help="Also write the plan as a calendar file.")
+    ] = None,
     today: TodayOption = None,
 ) -> None:
     """Show the dated walks of the program, as reviews have shaped it."""
@@ -271,8 +277,11 @@ def today_cmd(
         )
         return
     if t.paused_by:
-        typer.echo("Your program is paused: you answered yes to a warning-sign question ("
-                   + ", ".join(f.value for f in t.paused_by) + ").")
+        typer.echo(
+            "Your program is paused: you answered yes to a warning-sign question ("
+            + ", ".join(f.value for f in t.paused_by)
+            + ")."
+        )
         typer.echo(t.advice or "")
         typer.echo("When a clinician has checked you: walkrx clear-flag --date YYYY-MM-DD")
         return
@@ -375,8 +384,10 @@ def _report_walk(logged: diary.LoggedWalk, as_json: bool, verb: str) -> None:
         _print_json({**views.walk_json(logged.walk), "pain_status": logged.pain.value})
         return
     w = logged.walk
-    typer.echo(f"{verb} walk {w.id}: {w.local_start:%a %d %b %H:%M}, {w.minutes:.0f} min; "
-               f"pain {PAIN_TEXT[logged.pain]}.")
+    typer.echo(
+        f"{verb} walk {w.id}: {w.local_start:%a %d %b %H:%M}, {w.minutes:.0f} min; "
+        f"pain {PAIN_TEXT[logged.pain]}."
+    )
     if logged.ask_red_flags:
         typer.echo(
             "That walk flared your pain. Please answer the warning-sign questions now: "
@@ -398,10 +409,13 @@ def walks_list(
         typer.echo("No walks yet: 'walkrx log --minutes 20' records one.")
     for w in walks:
         hr = f"{w.avg_hr:.0f} bpm" if w.avg_hr else "no HR"
-        pains = "/".join("-" if p is None else str(p)
-                         for p in (w.pain_before, w.pain_during, w.pain_after))
-        typer.echo(f"{w.id:5}  {w.local_start:%Y-%m-%d %H:%M}  {w.minutes:5.0f} min  {hr:8}  "
-                   f"pain {pains}  {w.source}")
+        pains = "/".join(
+            "-" if p is None else str(p) for p in (w.pain_before, w.pain_during, w.pain_after)
+        )
+        typer.echo(
+            f"{w.id:5}  {w.local_start:%Y-%m-%d %H:%M}  {w.minutes:5.0f} min  {hr:8}  "
+            f"pain {pains}  {w.source}"
+        )
 
 
 @walks_app.command("show")
@@ -504,8 +518,6 @@ def checkin(
             fabq_pa=fabq_pa,
         ),
     )
-    from walkrx.domain.redflags import advice
-
     if as_json:
         _print_json(
             {
@@ -519,8 +531,10 @@ def checkin(
     typer.echo(f"Check-in for {recorded.checkin.day} recorded.")
     if recorded.tier is not None:
         typer.echo(advice(recorded.tier))
-        typer.echo("Your walking program is paused until this is cleared "
-                   "('walkrx clear-flag --date D' after you have been checked).")
+        typer.echo(
+            "Your walking program is paused until this is cleared "
+            "('walkrx clear-flag --date D' after you have been checked)."
+        )
 
 
 @app.command(name="clear-flag")
@@ -534,8 +548,10 @@ def clear_flag(
     clearing, closed = diary.clear_flags(
         open_database(db), person, _required_date(on, "--date"), note
     )
-    typer.echo(f"Cleared {', '.join(f.value for f in closed)} on {clearing.day}. "
-               "The program resumes where it paused.")
+    typer.echo(
+        f"Cleared {', '.join(f.value for f in closed)} on {clearing.day}. "
+        "The program resumes where it paused."
+    )
 
 
 @contextmanager
@@ -544,10 +560,13 @@ def _progress(label: str) -> Iterator[imports.Progress | None]:
     if not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
-
-    with Progress(TextColumn(label), BarColumn(), DownloadColumn(), TextColumn("{task.description}"),
-                  transient=True) as bar:
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.description}"),
+        transient=True,
+    ) as bar:
         task = bar.add_task("", total=None)
 
         def update(done: int, total: int, name: str) -> None:
@@ -569,14 +588,21 @@ def _print_outcomes(outcomes: list[imports.FileOutcome], verbose_walks: bool) ->
             for w in o.walks:
                 m = w.metrics
                 hr = f"avg {m.avg_hr:.0f} bpm" if m.avg_hr is not None else "no heart rate"
-                zone = (f", {m.in_s / 60:.0f} min in {m.band[0]}-{m.band[1]} bpm"
-                        if m.band and m.in_s is not None and m.hr_samples else "")
-                typer.echo(f"{w.file}: {w.activity.sport} {w.local_start:%Y-%m-%d %H:%M %Z}, "
-                           f"{m.duration_s / 60:.0f} min ({m.moving_s / 60:.0f} moving), "
-                           f"{(m.distance_m or 0) / 1000:.2f} km, {hr}{zone}")
+                zone = (
+                    f", {m.in_s / 60:.0f} min in {m.band[0]}-{m.band[1]} bpm"
+                    if m.band and m.in_s is not None and m.hr_samples
+                    else ""
+                )
+                typer.echo(
+                    f"{w.file}: {w.activity.sport} {w.local_start:%Y-%m-%d %H:%M %Z}, "
+                    f"{m.duration_s / 60:.0f} min ({m.moving_s / 60:.0f} moving), "
+                    f"{(m.distance_m or 0) / 1000:.2f} km, {hr}{zone}"
+                )
         elif o.stored:
-            typer.echo(f"{o.file}: imported {len(o.stored)} walk(s) "
-                       f"({', '.join(str(w.id) for w in o.stored)})")
+            typer.echo(
+                f"{o.file}: imported {len(o.stored)} walk(s) "
+                f"({', '.join(str(w.id) for w in o.stored)})"
+            )
         for sk in o.skipped:
             typer.echo(f"skipped {sk.file}: {sk.reason}")
     return failures
@@ -597,14 +623,17 @@ def analyze(
     """
     band = imports.band_from(max_hr, age)
     with _progress("analysing") as progress:
-        outcomes = imports.analyse_files(files, band=band, include_other_sports=all_sports,
-                                         progress=progress)
+        outcomes = imports.analyse_files(
+            files, band=band, include_other_sports=all_sports, progress=progress
+        )
     if as_json:
-        _print_json({
-            "walks": [imports.analysed_json(w) for o in outcomes for w in o.walks],
-            "skipped": [dataclasses.asdict(s) for o in outcomes for s in o.skipped],
-            "failed": [dataclasses.asdict(f) for o in outcomes for f in o.failed],
-        })
+        _print_json(
+            {
+                "walks": [imports.analysed_json(w) for o in outcomes for w in o.walks],
+                "skipped": [dataclasses.asdict(s) for o in outcomes for s in o.skipped],
+                "failed": [dataclasses.asdict(f) for o in outcomes for f in o.failed],
+            }
+        )
         failures = sum(len(o.failed) for o in outcomes)
     else:
         failures = _print_outcomes(outcomes, verbose_walks=True)
@@ -627,8 +656,9 @@ def import_cmd(
     """
     database = open_database(db)
     with _progress("importing") as progress:
-        outcomes = imports.import_files(database, person, files, include_other_sports=all_sports,
-                                        progress=progress)
+        outcomes = imports.import_files(
+            database, person, files, include_other_sports=all_sports, progress=progress
+        )
     if as_json:
         _print_json({"files": [imports.outcome_json(o) for o in outcomes]})
         failures = sum(len(o.failed) for o in outcomes)
@@ -642,8 +672,10 @@ def import_cmd(
 def walks_prefer(walk_id: int, db: DbOption = None, person: PersonOption = None) -> None:
     """Keep this record of a walk logged twice (undoes the automatic choice)."""
     others = imports.prefer_walk(open_database(db), person, walk_id)
-    typer.echo(f"Walk {walk_id} is now the one counted"
-               + (f"; {', '.join(map(str, others))} set aside." if others else "."))
+    typer.echo(
+        f"Walk {walk_id} is now the one counted"
+        + (f"; {', '.join(map(str, others))} set aside." if others else ".")
+    )
 
 
 @walks_app.command("file")
@@ -693,12 +725,18 @@ def week(
         _print_json(data)
         return
     rx = s.prescription
-    typer.echo(f"Week {k} ({s.start} to {s.end}), phase {rx.phase}: plan {rx.walks_min}-"
-               f"{rx.walks_max} walks of {rx.minutes_min}-{rx.minutes_max} min.")
-    typer.echo(f"  walks: {s.walks_counted} counted ({s.walks_logged} logged), "
-               f"{s.minutes:.0f} min in all, longest {s.longest_min:.0f} min")
-    typer.echo(f"  target zone: {s.zone_measured_min:.0f} min measured, "
-               f"{s.zone_by_effort_min:.0f} min by effort (no heart rate)")
+    typer.echo(
+        f"Week {k} ({s.start} to {s.end}), phase {rx.phase}: plan {rx.walks_min}-"
+        f"{rx.walks_max} walks of {rx.minutes_min}-{rx.minutes_max} min."
+    )
+    typer.echo(
+        f"  walks: {s.walks_counted} counted ({s.walks_logged} logged), "
+        f"{s.minutes:.0f} min in all, longest {s.longest_min:.0f} min"
+    )
+    typer.echo(
+        f"  target zone: {s.zone_measured_min:.0f} min measured, "
+        f"{s.zone_by_effort_min:.0f} min by effort (no heart rate)"
+    )
     if s.long_walk_done is not None:
         typer.echo(f"  long walk: {'done' if s.long_walk_done else 'not yet'}")
     if rx.tempo:
@@ -730,24 +768,30 @@ def review(
 def _print_review(r: dict[str, Any]) -> None:
     nxt = r["next"]["prescription"]
     marker = {"progress": "+", "hold": "=", "step_back": "-"}.get(r["decision"], "!")
-    typer.echo(f"[{marker}] Week {r['week']} ({r['start']} to {r['end']}): {r['decision']}. "
-               f"{r['walks']} walks, {r['minutes']} min, pain {r['pain']}.")
+    typer.echo(
+        f"[{marker}] Week {r['week']} ({r['start']} to {r['end']}): {r['decision']}. "
+        f"{r['walks']} walks, {r['minutes']} min, pain {r['pain']}."
+    )
     typer.echo(f"    {r['explanation']['decision']}")
-    for text in [*r["explanation"]["reasons"], *r["explanation"]["flags"],
-                 *r["explanation"]["referrals"]]:
+    for text in [
+        *r["explanation"]["reasons"],
+        *r["explanation"]["flags"],
+        *r["explanation"]["referrals"],
+    ]:
         typer.echo(f"    - {text}")
     if r["decision"] not in (Decision.SEEK_CARE_URGENT, Decision.SEEK_CARE_EMERGENCY):
-        typer.echo(f"    Next: {nxt['walks_min']}-{nxt['walks_max']} walks of "
-                   f"{nxt['minutes_min']}-{nxt['minutes_max']} min"
-                   + (f", one of {nxt['long_walk_minutes']}+ min" if nxt["long_walk_minutes"]
-                      else ""))
+        typer.echo(
+            f"    Next: {nxt['walks_min']}-{nxt['walks_max']} walks of "
+            f"{nxt['minutes_min']}-{nxt['minutes_max']} min"
+            + (f", one of {nxt['long_walk_minutes']}+ min" if nxt["long_walk_minutes"] else "")
+        )
 
 
 @app.command()
 def demo(db: DbOption = None, today: TodayOption = None) -> None:
     """Create a demo person with five weeks of data and show the program at work."""
     database = open_database(db)
-    day = _date(today, "--today") or date.today()
+    day = _date(today, "--today") or datetime.now(UTC).date()
     person = build_demo(database, day)
     typer.echo(f"Created '{person.name}': program started {person.start}, five weeks logged.\n")
     prog = program.programme(database, person.name, day)
@@ -756,8 +800,10 @@ def demo(db: DbOption = None, today: TodayOption = None) -> None:
         _print_review(views.review_json(r))
     typer.echo("\n== Today ==")
     today_cmd(db=db, person=person.name, today=day.isoformat(), as_json=False)
-    typer.echo(f"\nTry: walkrx plan --person '{person.name}', walkrx week --person "
-               f"'{person.name}', walkrx review --json --person '{person.name}'.")
+    typer.echo(
+        f"\nTry: walkrx plan --person '{person.name}', walkrx week --person "
+        f"'{person.name}', walkrx review --json --person '{person.name}'."
+    )
     typer.echo(DISCLAIMER)
 
 

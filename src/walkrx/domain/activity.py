@@ -17,7 +17,9 @@ WALKING_SPORTS = frozenset({"walking", "hiking", "treadmill_walking"})
 @dataclass(frozen=True)
 class Activity:
     sport: str  # normalised: walking, hiking, treadmill_walking, running, cycling, swimming, other
-    start: datetime  # aware, UTC: the first sample (or the file's start time when it has no samples)
+    start: (
+        datetime  # aware, UTC: the first sample (or the file's start time when it has no samples)
+    )
     source_format: str  # fit | gpx | tcx | apple
     file: str  # the file name it came from (inside an archive: archive/member)
     sub_sport: str | None = None

@@ -367,8 +367,15 @@ def analyze(activity: Activity, band: tuple[int, int] | None) -> WalkMetrics:
         spikes_share = spiky / covered_s
 
     efficiency = _efficiency(
-        activity, band=band, moving_s=moving_s, coverage=coverage, distance=distance,
-        ascent=ascent, seg_dt=seg_dt, seg_hr=seg_hr, seg_dist=seg_dist,
+        activity,
+        band=band,
+        moving_s=moving_s,
+        coverage=coverage,
+        distance=distance,
+        ascent=ascent,
+        seg_dt=seg_dt,
+        seg_hr=seg_hr,
+        seg_dist=seg_dist,
     )
     drift = _drift(moving_s, seg_dt, seg_hr, seg_dist)
 
@@ -409,7 +416,9 @@ def _distance(
 
 
 def _steady(
-    moving_s: float, seg_dt: Sequence[float], seg_hr: Sequence[float | None],
+    moving_s: float,
+    seg_dt: Sequence[float],
+    seg_hr: Sequence[float | None],
     seg_dist: Sequence[float | None],
 ) -> list[tuple[float, float, float]]:
     """(dt, hr, distance) of moving intervals inside the middle 80 % of moving time."""
@@ -484,13 +493,16 @@ def _efficiency(
 
 
 def _drift(
-    moving_s: float, seg_dt: Sequence[float], seg_hr: Sequence[float | None],
+    moving_s: float,
+    seg_dt: Sequence[float],
+    seg_hr: Sequence[float | None],
     seg_dist: Sequence[float | None],
 ) -> float | None:
     if moving_s < DRIFT_MIN_MOVING_S:
         return None
     usable = [
-        (dt, h, d) for dt, h, d in zip(seg_dt, seg_hr, seg_dist, strict=True)
+        (dt, h, d)
+        for dt, h, d in zip(seg_dt, seg_hr, seg_dist, strict=True)
         if h is not None and d is not None
     ]
     total = sum(u[0] for u in usable)

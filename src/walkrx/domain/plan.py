@@ -70,9 +70,10 @@ def plan_week(
     count = max(rx.walks_min, min(rx.walks_max, len(set(days))))
     minutes = rx.minutes_min + round_half_up(fraction * (rx.minutes_max - rx.minutes_min))
     # weekday of each date in this program week, so walks land on the preferred weekdays
-    dates = {(week_start + timedelta(days=i)).weekday(): week_start + timedelta(days=i) for i in
-             range(7)}
-    chosen = sorted((dates[d] for d in _spread_days(days, count)))
+    dates = {
+        (week_start + timedelta(days=i)).weekday(): week_start + timedelta(days=i) for i in range(7)
+    }
+    chosen = sorted(dates[d] for d in _spread_days(days, count))
     long_day = chosen[-1] if rx.long_walk_minutes else None
     tempo_day = chosen[len(chosen) // 2] if rx.tempo and len(chosen) > 1 else None
     walks = tuple(
@@ -106,15 +107,24 @@ def build_plan(
     """
     weeks: list[PlannedWeek] = []
     for review in reviews:
-        weeks.append(plan_week(protocol, review.week, review.summary.start, review.position, days,
-                               projected=False))
+        weeks.append(
+            plan_week(
+                protocol, review.week, review.summary.start, review.position, days, projected=False
+            )
+        )
     position = reviews[-1].next_position if reviews else start_position
     week = len(reviews) + 1
     first_future = True
     while position <= protocol.last_week + extra_weeks or first_future:
         weeks.append(
-            plan_week(protocol, week, start + timedelta(days=7 * (week - 1)), position, days,
-                      projected=not first_future)
+            plan_week(
+                protocol,
+                week,
+                start + timedelta(days=7 * (week - 1)),
+                position,
+                days,
+                projected=not first_future,
+            )
         )
         first_future = False
         week += 1

@@ -1,7 +1,7 @@
 """The walking protocol as data: phases, prescriptions and every clinical threshold.
 
 Protocol objects are built by `walkrx.protocols` from TOML files; nothing here reads files.
-Positions follow spec section 6: 0 is the ease-in week, 1..last_week the table, beyond it maintenance.
+Positions follow spec section 6: 0 is the ease-in week, 1..last_week the table, then maintenance.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ class Phase:
     minutes_max: int
     long_walk_minutes: int | None = None  # one walk of at least this long is prescribed
     tempo: bool = False  # an optional tempo walk is offered
-    weekly_zone_minutes: tuple[int, int] | None = None  # weekly target-zone goal, if the phase has one
+    weekly_zone_minutes: tuple[int, int] | None = (
+        None  # weekly target-zone goal, if the phase has one
+    )
     cues: tuple[str, ...] = ()  # focus cues shown on the day's plan
 
 
@@ -168,11 +170,8 @@ class Protocol:
             return 0
         table = self.table_phases
         phase = self.phase_at(position)
-        if phase is self.maintenance:
-            # from maintenance, to the last week of the phase before the table's last phase
-            index = len(table) - 1
-        else:
-            index = table.index(phase)
+        # from maintenance, to the last week of the phase before the table's last phase
+        index = len(table) - 1 if phase is self.maintenance else table.index(phase)
         if index == 0:
             return 0
         previous_last = table[index - 1].last_week

@@ -1,6 +1,7 @@
 """The weekly review (spec sections 6-8): what each completed program week decides for the next.
 
-A review is a pure function of the stored diary, the protocol and `today`: the review of week k reads
+A review is a pure function of the stored diary, the protocol and `today`: the review of week k
+reads
 only data dated up to the end of week k (plus the next-morning pain of week k's walks), so the same
 data always gives the same decisions, whatever order it was entered in.
 
@@ -21,9 +22,9 @@ from walkrx.domain.codes import (
     Decision,
     Flag,
     PainStatus,
+    Reason,
     RedFlag,
     RedFlagTier,
-    Reason,
     Referral,
 )
 from walkrx.domain.model import CheckIn, Diary, Walk
@@ -138,7 +139,7 @@ def walks_in(diary: Diary, start: date, end: date) -> list[Walk]:
 
 
 def counts_by_effort(walk: Walk) -> bool:
-    """A walk without heart rate counts by effort when rated 3-6, or unrated with the talk test held."""
+    """A walk without heart rate counts by effort: rated 3-6, or unrated with the talk test held."""
     if walk.zone_in_s is not None or walk.avg_hr is not None:
         return False
     if walk.effort is not None:
@@ -230,9 +231,7 @@ def _review_one(
     red_run: int,
     empty_run: int,
 ) -> WeekReview:
-    answered = [
-        f for c in diary.checkins if s.start <= c.day <= s.end for f in c.red_flags
-    ]
+    answered = [f for c in diary.checkins if s.start <= c.day <= s.end for f in c.red_flags]
     still_open = open_red_flags(diary, s.end)
     tier = highest_tier([*answered, *still_open])
     if tier is not None:
@@ -349,9 +348,7 @@ def _plateau(
         return False
     person = diary.person
     baseline_walks = walks_in(diary, person.week_start(1), person.week_start(3) - timedelta(1))
-    recent_walks = walks_in(
-        diary, person.week_start(review.week - 1), review.summary.end
-    )
+    recent_walks = walks_in(diary, person.week_start(review.week - 1), review.summary.end)
     baseline_peaks = [p for p in map(peak_pain, baseline_walks) if p is not None]
     if not baseline_peaks:
         return False

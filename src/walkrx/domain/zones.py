@@ -1,6 +1,7 @@
 """Heart-rate zones (spec section 2): HRmax measured or estimated, and the target band in bpm.
 
-The protocol's band is 70-80 % of HRmax. That is what Garmin's default five zones call zone 3, and it
+The protocol's band is 70-80 % of HRmax. That is what Garmin's default five zones call zone 3, and
+it
 straddles the ACSM "moderate" (64-76 %) and "vigorous" (77-95 %) bands, so the label says so.
 """
 
@@ -22,9 +23,9 @@ ZONE_METHODS = ("hrmax", "hrr")
 ESTIMATE_ERROR_BPM = 10
 
 ZONE_LABEL = (
-    "walkrx target zone: the protocol calls it 'Zone 2'. On a Garmin watch's default zones this band "
-    "is zone 3, and it spans the ACSM 'moderate' and 'vigorous' bands. Trust the bpm numbers, "
-    "not the zone number your watch shows."
+    "walkrx target zone: the protocol calls it 'Zone 2'. On a Garmin watch's default zones "
+    "this band is zone 3, and it spans the ACSM 'moderate' and 'vigorous' bands. Trust the "
+    "bpm numbers, not the zone number your watch shows."
 )
 
 

@@ -55,8 +55,16 @@ CLUSTER_GAP_S = 12 * 3600
 OFFSET_STEP_S = 15 * 60
 MAX_OFFSET_S = 14 * 3600
 
-_SPORT_BY_NUMBER = {0: "generic", 1: "running", 2: "cycling", 3: "transition", 5: "swimming",
-                    11: "walking", 17: "hiking", 21: "e_biking"}
+_SPORT_BY_NUMBER = {
+    0: "generic",
+    1: "running",
+    2: "cycling",
+    3: "transition",
+    5: "swimming",
+    11: "walking",
+    17: "hiking",
+    21: "e_biking",
+}
 _SPORTS = {
     "walking": "walking",
     "hiking": "hiking",
@@ -67,13 +75,27 @@ _SPORTS = {
 }
 _TREADMILL_SUBSPORTS = frozenset({"treadmill", "indoor_walking"})
 _INDOOR_SUBSPORTS = frozenset(
-    {"treadmill", "indoor_walking", "indoor_running", "indoor_cycling", "spin", "virtual_activity",
-     "indoor_rowing"}
+    {
+        "treadmill",
+        "indoor_walking",
+        "indoor_running",
+        "indoor_cycling",
+        "spin",
+        "virtual_activity",
+        "indoor_rowing",
+    }
 )
 _TIMER_STOPS = frozenset({"stop", "stop_all", "stop_disable", "stop_disable_all"})
 _RECORD_FIELDS = frozenset(
-    {"timestamp", "heart_rate", "distance", "position_lat", "position_long", "altitude",
-     "enhanced_altitude"}
+    {
+        "timestamp",
+        "heart_rate",
+        "distance",
+        "position_lat",
+        "position_long",
+        "altitude",
+        "enhanced_altitude",
+    }
 )
 _OFFSET_IN_MESSAGE = re.compile(r"(?:@|offset:?)\s*(\d+)")
 
@@ -318,8 +340,9 @@ def _samples(group: _Group, name: str, notes: list[str]) -> _Samples:
     """Clean, merged, time-ordered record columns of a group."""
     dated = [r for r in group.records if _valid_time(r.get("timestamp")) is not None]
     relative = sum(
-        1 for r in group.records if isinstance(r.get("timestamp"), int)
-        and r["timestamp"] < DEVICE_RELATIVE_LIMIT
+        1
+        for r in group.records
+        if isinstance(r.get("timestamp"), int) and r["timestamp"] < DEVICE_RELATIVE_LIMIT
     )
     if relative and not dated:
         raise ImportFileError(
@@ -360,8 +383,13 @@ def _samples(group: _Group, name: str, notes: list[str]) -> _Samples:
             out_of_order += 1
             continue
         if last_t is not None and t == last_t:
-            for column, value in ((out.hr, hr), (out.distance, dist), (out.lat, lat),
-                                  (out.lon, lon), (out.altitude, alt)):
+            for column, value in (
+                (out.hr, hr),
+                (out.distance, dist),
+                (out.lat, lat),
+                (out.lon, lon),
+                (out.altitude, alt),
+            ):
                 if column[-1] is None:
                     column[-1] = value
             continue
@@ -377,8 +405,10 @@ def _samples(group: _Group, name: str, notes: list[str]) -> _Samples:
     if group.hr_messages:
         filled = _merge_beats(out.times, out.hr, _beats(group.hr_messages))
         if filled:
-            notes.append(f"heart rate for {filled} record(s) taken from {len(group.hr_messages)} "
-                         "hr message(s) of a chest strap")
+            notes.append(
+                f"heart rate for {filled} record(s) taken from {len(group.hr_messages)} "
+                "hr message(s) of a chest strap"
+            )
     return out
 
 
@@ -392,8 +422,11 @@ def _activities(group: _Group, name: str, first_index: int) -> list[Activity]:
         key=lambda s: int(s["start_time"]),
     )
     if group.sessions and not sessions and not samples.times:
-        raise ImportFileError(name, "the file's sessions have no usable start time; "
-                              "enter this walk in the diary instead", where="session")
+        raise ImportFileError(
+            name,
+            "the file's sessions have no usable start time; enter this walk in the diary instead",
+            where="session",
+        )
     if not sessions:
         sport_msg = group.sports[0] if group.sports else {}
         sessions = [{"sport": sport_msg.get("sport"), "sub_sport": sport_msg.get("sub_sport")}]

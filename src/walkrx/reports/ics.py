@@ -10,7 +10,7 @@ from walkrx.domain.plan import PlannedWeek
 
 
 def plan_to_ics(weeks: list[PlannedWeek], person_name: str, stamp: datetime) -> bytes:
-    """All-day events, one per planned walk, with stable UIDs so re-imports update, not duplicate."""
+    """All-day events, one per planned walk; stable UIDs make a re-import update, not duplicate."""
     calendar = Calendar()
     calendar.add("prodid", "-//walkrx//walking plan//EN")
     calendar.add("version", "2.0")
@@ -19,7 +19,9 @@ def plan_to_ics(weeks: list[PlannedWeek], person_name: str, stamp: datetime) -> 
         for walk in week.walks:
             kind = "long walk" if walk.long_walk else "tempo walk" if walk.tempo else "walk"
             event = Event()
-            event.add("uid", f"walkrx-{person_name}-{walk.day.isoformat()}@walkrx".replace(" ", "_"))
+            event.add(
+                "uid", f"walkrx-{person_name}-{walk.day.isoformat()}@walkrx".replace(" ", "_")
+            )
             event.add("dtstamp", stamp.astimezone(UTC))
             event.add("dtstart", walk.day)
             event.add("dtend", walk.day + timedelta(days=1))
@@ -31,4 +33,5 @@ def plan_to_ics(weeks: list[PlannedWeek], person_name: str, stamp: datetime) -> 
             event.add("description", "\n".join(lines))
             event.add("transp", "TRANSPARENT")
             calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

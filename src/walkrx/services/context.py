@@ -15,7 +15,7 @@ from walkrx import protocols
 from walkrx.domain.model import Diary, Person
 from walkrx.domain.protocol import Protocol
 from walkrx.errors import InvalidInputError, NotFoundError
-from walkrx.storage.uow import Database, UnitOfWork
+from walkrx.storage import Database, UnitOfWork
 
 
 def open_database(url: str | None = None) -> Database:
@@ -72,12 +72,14 @@ def check_timezone(name: str) -> str:
             "America/New_York"
         ) from None
     if name not in available_timezones() and name != "UTC":
-        raise InvalidInputError(f"unknown time zone '{name}': use an IANA name such as Europe/Paris")
+        raise InvalidInputError(
+            f"unknown time zone '{name}': use an IANA name such as Europe/Paris"
+        )
     return name
 
 
 def machine_timezone() -> str:
-    """The machine's IANA time zone: $TZ, else /etc/localtime's target, else /etc/timezone, else UTC."""
+    """The machine's IANA zone: $TZ, else /etc/localtime's target, else /etc/timezone, else UTC."""
     candidates = [os.environ.get("TZ", "").lstrip(":")]
     localtime = Path("/etc/localtime")
     if localtime.is_symlink():

@@ -15,7 +15,7 @@ from walkrx.domain.model import CheckIn, Person, Walk
 from walkrx.services.context import load_protocol
 from walkrx.services.diary import with_diary_figures
 from walkrx.services.program import init_program, person_zones
-from walkrx.storage.uow import Database, UnitOfWork
+from walkrx.storage import Database, UnitOfWork
 
 DEMO_NAME = "Demo Walker"
 DEMO_TIMEZONE = "Europe/London"
@@ -49,7 +49,7 @@ def build_demo(db: Database, today: date) -> Person:
         days=(0, 2, 4, 5, 6),
     )
     assert person.id is not None
-    rng = random.Random(20260322)  # fixed seed: the demo is the same every time
+    rng = random.Random(20260322)  # noqa: S311  (a fixed seed: the demo is the same every time)
     zone = ZoneInfo(DEMO_TIMEZONE)
     protocol = load_protocol(person)
     band = person_zones(person, protocol, start).band_bpm
@@ -57,31 +57,32 @@ def build_demo(db: Database, today: date) -> Person:
         for week, walks in enumerate(_WEEKS, start=1):
             for weekday, minutes, before, peak in walks:
                 day = start + timedelta(days=7 * (week - 1) + weekday)
-                local = datetime.combine(day, time(7 + rng.randint(0, 10), rng.choice((0, 15, 30))),
-                                         tzinfo=zone)
+                local = datetime.combine(
+                    day, time(7 + rng.randint(0, 10), rng.choice((0, 15, 30))), tzinfo=zone
+                )
                 with_hr = rng.random() < 0.7
                 avg_hr = float(rng.randint(band[0] + 2, band[1] - 2)) if with_hr else None
                 flare = peak >= 6
                 walk = Walk(
-                        id=None,
-                        start=local.astimezone(UTC),
-                        timezone=DEMO_TIMEZONE,
-                        duration_s=minutes * 60,
-                        moving_s=minutes * 60 - rng.randint(0, 60),
-                        distance_m=round(minutes * rng.uniform(78, 90)),
-                        avg_hr=avg_hr,
-                        max_hr=int(avg_hr + rng.randint(6, 14)) if avg_hr else None,
-                        effort=rng.randint(3, 5) if not flare else 6,
-                        pain_before=before,
-                        pain_during=peak,
-                        pain_after=max(before, peak - 1),
-                        pain_next_morning=before + 3 if flare else before,
-                        terrain="hilly" if flare else "flat",
-                        talk_test=True,
-                        notes="Tried a long hilly loop; back tightened on the way home."
-                        if flare
-                        else "",
-                        source="diary",
+                    id=None,
+                    start=local.astimezone(UTC),
+                    timezone=DEMO_TIMEZONE,
+                    duration_s=minutes * 60,
+                    moving_s=minutes * 60 - rng.randint(0, 60),
+                    distance_m=round(minutes * rng.uniform(78, 90)),
+                    avg_hr=avg_hr,
+                    max_hr=int(avg_hr + rng.randint(6, 14)) if avg_hr else None,
+                    effort=rng.randint(3, 5) if not flare else 6,
+                    pain_before=before,
+                    pain_during=peak,
+                    pain_after=max(before, peak - 1),
+                    pain_next_morning=before + 3 if flare else before,
+                    terrain="hilly" if flare else "flat",
+                    talk_test=True,
+                    notes="Tried a long hilly loop; back tightened on the way home."
+                    if flare
+                    else "",
+                    source="diary",
                 )
                 uow.walks.add(person.id, with_diary_figures(walk, person, protocol))
             for weekday in range(7):

@@ -20,7 +20,7 @@ from walkrx.domain.review import highest_tier, open_red_flags
 from walkrx.domain.zones import in_band, zones_for
 from walkrx.errors import InvalidInputError, NotFoundError
 from walkrx.services.context import check_timezone, find_person, load_diary, load_protocol
-from walkrx.storage.uow import Database, UnitOfWork
+from walkrx.storage import Database, UnitOfWork
 
 PAIN_FIELDS = ("pain_before", "pain_during", "pain_after", "pain_next_morning", "lower_limb_pain")
 MIN_PACE_WALK_S = 600  # spec 9: walks under 10 minutes give no efficiency figure
@@ -33,8 +33,8 @@ def _check_scale(label: str, value: int | None) -> None:
 
 def parse_red_flags(codes: list[str] | tuple[str, ...]) -> tuple[RedFlag, ...]:
     flags: list[RedFlag] = []
-    for code in codes:
-        code = code.strip()
+    for raw in codes:
+        code = raw.strip()
         if not code:
             continue
         try:
@@ -194,7 +194,9 @@ def validate_checkin(checkin: CheckIn) -> CheckIn:
     if checkin.tsk17 is not None and not 17 <= checkin.tsk17 <= 68:
         raise InvalidInputError(f"a TSK-17 score runs from 17 to 68, not {checkin.tsk17}")
     if checkin.fabq_pa is not None and not 0 <= checkin.fabq_pa <= 24:
-        raise InvalidInputError(f"a FABQ physical-activity score runs from 0 to 24, not {checkin.fabq_pa}")
+        raise InvalidInputError(
+            f"a FABQ physical-activity score runs from 0 to 24, not {checkin.fabq_pa}"
+        )
     return checkin
 
 
@@ -214,7 +216,7 @@ def record_checkin(db: Database, person_ref: str | None, checkin: CheckIn) -> Re
 def clear_flags(
     db: Database, person_ref: str | None, day: date, note: str = "", by: str = ""
 ) -> tuple[FlagClearing, tuple[RedFlag, ...]]:
-    """Clear the red flags open on `day`: an explicit act, recorded with its date, note and author."""
+    """Clear the red flags open on `day`: an explicit act, recorded with date, note and author."""
     with UnitOfWork(db) as uow:
         person = find_person(uow, person_ref)
         assert person.id is not None

@@ -23,13 +23,25 @@ from walkrx.services.diary import (
     walk_start,
     with_diary_figures,
 )
-from walkrx.storage.uow import Database, UnitOfWork
+from walkrx.storage import Database, UnitOfWork
 
-WALK_COLUMNS = (
-    "date,start,minutes,distance_km,avg_hr,max_hr,effort,pain_before,pain_during,pain_after,"
-    "pain_next_morning,terrain,talk_test,notes"
-).split(",")
-CHECKIN_COLUMNS = "date,morning_pain,red_flags,fear_of_movement,psfs".split(",")
+WALK_COLUMNS = [
+    "date",
+    "start",
+    "minutes",
+    "distance_km",
+    "avg_hr",
+    "max_hr",
+    "effort",
+    "pain_before",
+    "pain_during",
+    "pain_after",
+    "pain_next_morning",
+    "terrain",
+    "talk_test",
+    "notes",
+]
+CHECKIN_COLUMNS = ["date", "morning_pain", "red_flags", "fear_of_movement", "psfs"]
 MAX_CSV_BYTES = 20 * 1024 * 1024
 
 T = TypeVar("T")
@@ -48,8 +60,9 @@ class _RowError(Exception):
         self.problem = problem
 
 
-def _cell(row: dict[str, str], column: str, parse: Callable[[str], T], required: bool = False
-          ) -> T | None:
+def _cell(
+    row: dict[str, str], column: str, parse: Callable[[str], T], required: bool = False
+) -> T | None:
     raw = (row.get(column) or "").strip()
     if not raw:
         if required:
@@ -141,8 +154,9 @@ def import_diary_csv(db: Database, person_ref: str | None, name: str, data: byte
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportFileError(name, "is not UTF-8 text: save it as UTF-8 CSV", f"byte {exc.start}"
-                              ) from None
+        raise ImportFileError(
+            name, "is not UTF-8 text: save it as UTF-8 CSV", f"byte {exc.start}"
+        ) from None
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in reader.fieldnames or []]
     if header == WALK_COLUMNS:
@@ -175,16 +189,18 @@ def import_diary_csv(db: Database, person_ref: str | None, name: str, data: byte
                     try:
                         walk = validate_walk(walk, person)
                     except InvalidInputError as exc:
-                        raise _RowError(_column_of(exc.message, WALK_COLUMNS), exc.message
-                                        ) from None
+                        raise _RowError(
+                            _column_of(exc.message, WALK_COLUMNS), exc.message
+                        ) from None
                     walks.append(with_diary_figures(walk, person, protocol))
                 else:
                     checkin = _checkin_row(row)
                     try:
                         checkins.append(validate_checkin(checkin))
                     except InvalidInputError as exc:
-                        raise _RowError(_column_of(exc.message, CHECKIN_COLUMNS), exc.message
-                                        ) from None
+                        raise _RowError(
+                            _column_of(exc.message, CHECKIN_COLUMNS), exc.message
+                        ) from None
             except _RowError as exc:
                 raise ImportFileError(
                     name,

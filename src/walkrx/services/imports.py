@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import tzfpy  # offline GPS-to-time-zone lookup (MIT)
+
 from walkrx.domain.activity import Activity
 from walkrx.domain.metrics import WalkMetrics, analyze
 from walkrx.domain.model import Person, Walk
@@ -27,14 +29,23 @@ from walkrx.importers.archive import is_gzip, is_zip, read_archive
 from walkrx.services.context import find_person, load_protocol
 from walkrx.services.diary import with_diary_figures
 from walkrx.services.diary_csv import import_diary_csv
-from walkrx.storage.uow import Database, UnitOfWork
+from walkrx.storage import Database, UnitOfWork
 
 MAX_FILE_BYTES = 4 << 30  # 4 GB: an Apple Health export of many years
 MAX_STORED_BYTES = 64 << 20  # originals up to 64 MB are kept in the database for download
 # fields a person adds after a walk; when a richer record replaces a diary entry they move across
 PERSONAL_FIELDS = (
-    "effort", "pain_before", "pain_during", "pain_after", "pain_next_morning", "lower_limb_pain",
-    "talk_test", "tempo", "notes", "cues", "terrain",
+    "effort",
+    "pain_before",
+    "pain_during",
+    "pain_after",
+    "pain_next_morning",
+    "lower_limb_pain",
+    "talk_test",
+    "tempo",
+    "notes",
+    "cues",
+    "terrain",
 )
 
 Progress = Callable[[int, int, str], None]  # (bytes done, bytes in all, current file)
@@ -104,8 +115,6 @@ def walk_timezone(activity: Activity, fallback: str | None) -> str:
     offset = activity.utc_offset_s
     fix = _first_fix(activity)
     if fix is not None:
-        import tzfpy  # a Rust-backed offline lookup; imported lazily (loads its polygon data)
-
         zone = str(tzfpy.get_tz(fix[1], fix[0]))
         if zone and (offset is None or _offset_at(zone, activity.start) == offset):
             return zone
@@ -138,8 +147,9 @@ def _read(path: Path) -> tuple[list[Activity], list[Skipped], list[Failed]]:
         return read_file(stream, path.name), [], []
 
 
-def _band_for(person: Person | None, day: date, fixed: tuple[int, int] | None
-              ) -> tuple[int, int] | None:
+def _band_for(
+    person: Person | None, day: date, fixed: tuple[int, int] | None
+) -> tuple[int, int] | None:
     if fixed is not None or person is None:
         return fixed
     return zones_for(person.zone_settings_on(day), load_protocol(person).zones).band_bpm
@@ -160,7 +170,8 @@ def analyse_path(
         outcome.failed.append(Failed(exc.file, exc.message))
         return outcome
     fallback = person.timezone if person else None
-    for activity in activities:
+    for found in activities:
+        activity = found
         if _unnamed_sport(activity) and not include_other_sports:
             outcome.messages.append(
                 f"the file does not name the sport of the activity at {activity.start:%Y-%m-%d}; "
@@ -171,8 +182,11 @@ def analyse_path(
             )
         elif not activity.is_walk and not include_other_sports:
             outcome.skipped.append(
-                Skipped(activity.file, activity.sport,
-                        f"{activity.sport} is not a walk (import it anyway with --all-sports)")
+                Skipped(
+                    activity.file,
+                    activity.sport,
+                    f"{activity.sport} is not a walk (import it anyway with --all-sports)",
+                )
             )
             continue
         zone = walk_timezone(activity, fallback)
@@ -208,12 +222,18 @@ def analyse_files(
     progress: Progress | None = None,
 ) -> list[FileOutcome]:
     """Analyse files without touching any database."""
-    return list(_each(paths, progress, lambda p: analyse_path(
-        p, band=band, include_other_sports=include_other_sports)))
+    return list(
+        _each(
+            paths,
+            progress,
+            lambda p: analyse_path(p, band=band, include_other_sports=include_other_sports),
+        )
+    )
 
 
-def _each(paths: list[Path], progress: Progress | None, work: Callable[[Path], FileOutcome]
-          ) -> Iterator[FileOutcome]:
+def _each(
+    paths: list[Path], progress: Progress | None, work: Callable[[Path], FileOutcome]
+) -> Iterator[FileOutcome]:
     total = sum(p.stat().st_size for p in paths if p.is_file())
     done = 0
     for path in paths:
@@ -233,8 +253,11 @@ def _each(paths: list[Path], progress: Progress | None, work: Callable[[Path], F
 
 def richness(walk: Walk) -> tuple[int, int]:
     """How much a record knows: heart-rate samples beat an average, which beats none."""
-    measured = 2 if walk.source not in ("diary", "csv") and walk.avg_hr is not None else (
-        1 if walk.avg_hr is not None else 0)
+    measured = (
+        2
+        if walk.source not in ("diary", "csv") and walk.avg_hr is not None
+        else (1 if walk.avg_hr is not None else 0)
+    )
     return measured, walk.duration_s
 
 
@@ -275,28 +298,35 @@ def import_path(
     digest = _sha256(path)
     with UnitOfWork(db) as uow:
         if uow.files.by_sha256(person.id, digest) is not None:
-            return FileOutcome(path.name, unchanged=True,
-                               messages=["already imported: nothing changed"])
+            return FileOutcome(
+                path.name, unchanged=True, messages=["already imported: nothing changed"]
+            )
     outcome = analyse_path(path, person=person, include_other_sports=include_other_sports)
     if not outcome.walks:
         return outcome
     protocol = load_protocol(person)
     with UnitOfWork(db) as uow:
         content = path.read_bytes() if path.stat().st_size <= MAX_STORED_BYTES else b""
-        file_id = uow.files.add(person.id, path.name, digest, outcome.walks[0].activity.source_format,
-                                content)
+        file_id = uow.files.add(
+            person.id, path.name, digest, outcome.walks[0].activity.source_format, content
+        )
         for index, analysed in enumerate(outcome.walks):
             walk = _walk_from(analysed)
             if walk.local_date < person.start:
-                outcome.skipped.append(Skipped(analysed.file, analysed.activity.sport,
-                                               f"walked on {walk.local_date}, before the program "
-                                               f"starts ({person.start})"))
+                outcome.skipped.append(
+                    Skipped(
+                        analysed.file,
+                        analysed.activity.sport,
+                        f"walked on {walk.local_date}, before the program starts ({person.start})",
+                    )
+                )
                 continue
-            others = [w for w in uow.walks.overlapping(person.id, walk.start, _end(walk))]
+            others = uow.walks.overlapping(person.id, walk.start, _end(walk))
             richer = next((o for o in others if richness(o) >= richness(walk)), None)
             if richer is not None:
-                stored = uow.walks.add(person.id, walk, source_file_id=file_id,
-                                       activity_index=index)
+                stored = uow.walks.add(
+                    person.id, walk, source_file_id=file_id, activity_index=index
+                )
                 assert stored.id is not None and richer.id is not None
                 uow.walks.mark_superseded(person.id, stored.id, richer.id)
                 outcome.messages.append(
@@ -306,13 +336,21 @@ def import_path(
                 )
                 continue
             for other in others:  # carry the person's own ratings over to the richer record
-                walk = dataclasses.replace(walk, **{
-                    f: getattr(other, f) for f in PERSONAL_FIELDS
-                    if getattr(walk, f) in (None, "", (), False) and getattr(other, f) not in
-                    (None, "", ())
-                })
-            stored = uow.walks.add(person.id, with_diary_figures(walk, person, protocol),
-                                   source_file_id=file_id, activity_index=index)
+                walk = dataclasses.replace(
+                    walk,
+                    **{
+                        f: getattr(other, f)
+                        for f in PERSONAL_FIELDS
+                        if getattr(walk, f) in (None, "", (), False)
+                        and getattr(other, f) not in (None, "", ())
+                    },
+                )
+            stored = uow.walks.add(
+                person.id,
+                with_diary_figures(walk, person, protocol),
+                source_file_id=file_id,
+                activity_index=index,
+            )
             assert stored.id is not None
             for other in others:
                 assert other.id is not None
@@ -362,8 +400,13 @@ def prefer_walk(db: Database, person_ref: str | None, walk_id: int) -> list[int]
         walk = uow.walks.get(person.id, walk_id)
         if walk is None:
             raise NotFoundError(f"no walk {walk_id} for {person.name}")
-        group = [w for w in uow.walks.overlapping(person.id, walk.start, _end(walk),
-                                                  include_superseded=True) if w.id != walk_id]
+        group = [
+            w
+            for w in uow.walks.overlapping(
+                person.id, walk.start, _end(walk), include_superseded=True
+            )
+            if w.id != walk_id
+        ]
         uow.walks.mark_superseded(person.id, walk_id, None)
         for other in group:
             assert other.id is not None

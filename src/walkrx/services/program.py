@@ -10,6 +10,7 @@ from walkrx.domain.codes import GOALS, RedFlag
 from walkrx.domain.model import Diary, Person, ZoneSettings
 from walkrx.domain.plan import PlannedWalk, PlannedWeek, build_plan, walk_on
 from walkrx.domain.protocol import Protocol
+from walkrx.domain.redflags import advice
 from walkrx.domain.review import (
     WeekReview,
     WeekSummary,
@@ -21,8 +22,15 @@ from walkrx.domain.review import (
 )
 from walkrx.domain.zones import HRMAX_FORMULAS, ZONE_METHODS, Zones, zones_for
 from walkrx.errors import ConflictError, InvalidInputError
-from walkrx.services.context import check_timezone, find_person, load_diary, machine_timezone
-from walkrx.storage.uow import Database, UnitOfWork
+from walkrx.services.context import (
+    check_timezone,
+    find_person,
+    load_diary,
+    load_protocol,
+    local_today,
+    machine_timezone,
+)
+from walkrx.storage import Database, UnitOfWork
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -57,9 +65,7 @@ def validate_zone_settings(settings: ZoneSettings) -> ZoneSettings:
             + ", ".join(HRMAX_FORMULAS)
         )
     if settings.zone_method not in ZONE_METHODS:
-        raise InvalidInputError(
-            f"unknown zone method '{settings.zone_method}': use hrmax or hrr"
-        )
+        raise InvalidInputError(f"unknown zone method '{settings.zone_method}': use hrmax or hrr")
     if settings.zone_method == "hrr" and settings.resting_hr is None:
         raise InvalidInputError(
             "the heart-rate-reserve zone method needs your resting heart rate: add --resting-hr N "
@@ -170,8 +176,6 @@ class Programme:
 
 
 def programme(db: Database, person_ref: str | None, today: date | None = None) -> Programme:
-    from walkrx.services.context import load_protocol, local_today
-
     with UnitOfWork(db) as uow:
         person = find_person(uow, person_ref)
         diary = load_diary(uow, person)
@@ -195,8 +199,6 @@ class Today:
 
 
 def today_view(prog: Programme) -> Today:
-    from walkrx.domain.redflags import advice
-
     flags = prog.open_flags()
     tier = highest_tier(flags)
     before = prog.today < prog.person.start
