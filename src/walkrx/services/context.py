@@ -25,6 +25,12 @@ def open_database(url: str | None = None) -> Database:
 
 def find_person(uow: UnitOfWork, ref: str | None) -> Person:
     """The person named by `ref` (a name or an id), or the only person when there is one."""
+    if ref is not None:
+        found = uow.people.by_name(ref)
+        if found is None and ref.isdigit():
+            found = uow.people.get(int(ref))
+        if found is not None:
+            return found
     people = uow.people.list()
     if ref is None:
         if len(people) == 1:
@@ -38,9 +44,6 @@ def find_person(uow: UnitOfWork, ref: str | None) -> Person:
         raise InvalidInputError(
             f"this database holds {len(people)} people ({names}): choose one with --person NAME"
         )
-    for person in people:
-        if person.name == ref or (ref.isdigit() and person.id == int(ref)):
-            return person
     known = ", ".join(p.name for p in people) or "none yet"
     raise NotFoundError(f"no person called '{ref}' in this database (people: {known})")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -475,3 +476,36 @@ def analysed_json(a: AnalysedWalk) -> dict[str, Any]:
 
 def _whole(value: float | None) -> int | None:
     return None if value is None else round(value)
+
+
+@dataclass(frozen=True)
+class Trace:
+    """A walk's heart rate over time, re-read from its original file, for the walk's chart."""
+
+    t_s: list[float]
+    hr_bpm: list[float | None]
+    band_bpm: tuple[int, int] | None
+
+
+def walk_trace(db: Database, person_ref: str | None, walk_id: int) -> Trace | None:
+    """The heart-rate samples of an imported walk (None for diary walks or files not kept)."""
+    with UnitOfWork(db) as uow:
+        person = find_person(uow, person_ref)
+        assert person.id is not None
+        walk = uow.walks.get(person.id, walk_id)
+        if walk is None:
+            raise NotFoundError(f"no walk {walk_id} for {person.name}")
+        file_id = uow.walks.source_file_id(person.id, walk_id)
+        index = uow.walks.activity_index(person.id, walk_id)
+        stored = uow.files.get(person.id, file_id) if file_id is not None else None
+    if stored is None or not stored.content or index is None:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / stored.filename
+        path.write_bytes(stored.content)
+        activities, _, _ = _read(path)
+    matching = [a for a in activities if a.start == walk.start] or activities[index : index + 1]
+    if not matching:
+        return None
+    activity = matching[0]
+    return Trace(list(activity.t_s), list(activity.hr_bpm), walk.band_bpm)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -232,3 +233,40 @@ def week_dates(person: Person, week: int) -> tuple[date, date]:
 
 def completed(prog: Programme) -> int:
     return completed_weeks(prog.diary, prog.today)
+
+
+def adjust_program(
+    db: Database,
+    person_ref: str | None,
+    *,
+    protocol: str | None = None,
+    start_position: int | None = None,
+    adjustments: dict[str, float] | None = None,
+) -> Person:
+    """A clinician's tuning: another protocol, where week 1 starts, or threshold changes.
+
+    Everything is validated (the protocol loads and the adjusted thresholds pass the same checks as
+    a protocol file) before anything is stored. `adjustments` replaces the previous set.
+    """
+    with UnitOfWork(db) as uow:
+        person = find_person(uow, person_ref)
+        changed = dataclasses.replace(
+            person,
+            protocol=protocol if protocol is not None else person.protocol,
+            start_position=start_position if start_position is not None else person.start_position,
+            adjustments=(
+                tuple(sorted(adjustments.items()))
+                if adjustments is not None
+                else person.adjustments
+            ),
+        )
+        base = protocols.load(changed.protocol)
+        if not 0 <= changed.start_position <= base.last_week + 1:
+            raise InvalidInputError(
+                f"start position {changed.start_position} is outside this protocol: give 0 "
+                f"(ease-in) to {base.last_week + 1} (maintenance)"
+            )
+        protocols.customise(base, dict(changed.adjustments), changed.name)
+        stored = uow.people.update(changed)
+        uow.commit()
+    return stored
