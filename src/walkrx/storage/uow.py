@@ -15,6 +15,13 @@ from sqlalchemy.orm import Session
 
 from walkrx.domain.model import Diary
 from walkrx.errors import NotFoundError
+from walkrx.storage.accounts import (
+    ApiTokensRepository,
+    CareLinksRepository,
+    LoginAttemptsRepository,
+    SessionsRepository,
+    UsersRepository,
+)
 from walkrx.storage.database import Database
 from walkrx.storage.repositories import (
     CheckInsRepository,
@@ -34,6 +41,11 @@ class UnitOfWork:
     checkins: CheckInsRepository
     clearings: ClearingsRepository
     files: SourceFilesRepository
+    users: UsersRepository
+    sessions: SessionsRepository
+    api_tokens: ApiTokensRepository
+    links: CareLinksRepository
+    login_attempts: LoginAttemptsRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -49,6 +61,11 @@ class UnitOfWork:
         self.checkins = CheckInsRepository(session)
         self.clearings = ClearingsRepository(session)
         self.files = SourceFilesRepository(session)
+        self.users = UsersRepository(session)
+        self.sessions = SessionsRepository(session)
+        self.api_tokens = ApiTokensRepository(session)
+        self.links = CareLinksRepository(session)
+        self.login_attempts = LoginAttemptsRepository(session)
         return self
 
     def __exit__(
