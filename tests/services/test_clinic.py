@@ -1,0 +1,235 @@
+"""The clinician's panel: linked patients only, most urgent first, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from walkrx.domain.codes import Decision, Flag, RedFlag, Referral
+from walkrx.domain.model import CheckIn, Walk
+from walkrx.errors import NotFoundError
+from walkrx.services import accounts, clinic, diary, program
+from walkrx.services.accounts import User
+from walkrx.services.clinic import AdjustmentError, Urgency
+from walkrx.storage import Database
+
+START = date(2026, 3, 2)  # a Monday
+PASSWORD = "correct horse battery staple"
+
+
+def _walk(day: date, minutes: int, before: int = 2, peak: int = 2, morning: int = 2) -> Walk:
+    return Walk(
+        id=None,
+        start=datetime.combine(day, time(9, 0), tzinfo=UTC),
+        timezone="UTC",
+        duration_s=minutes * 60,
+        effort=4,
+        pain_before=before,
+        pain_during=peak,
+        pain_after=peak,
+        pain_next_morning=morning,
+    )
+
+
+def _on_track_week(db: Database, ref: str, week: int, minutes: int = 17) -> None:
+    """Four walks of a phase-1 length, no pain: a week the review calls `progress`."""
+    first = START + timedelta(days=7 * (week - 1))
+    for offset in (0, 2, 4, 6):
+        diary.log_walk(db, ref, _walk(first + timedelta(days=offset), minutes))
+
+
+def _clinician(db: Database) -> User:
+    return accounts.sign_up(
+        db, email="dr@clinic.example", password=PASSWORD, name="Dr Who", role="clinician"
+    )
+
+
+def _patient(db: Database, clinician: User | None, email: str, **init: object) -> str:
+    """A walker with a program, linked to the clinician (when given); returns the person ref."""
+    walker = accounts.sign_up(db, email=email, password=PASSWORD, name=email, role="walker")
+    person = program.init_program(db, name=email, start=START, age=45, timezone="UTC", **init)  # type: ignore[arg-type]
+    assert person.id is not None
+    walker = accounts.attach_person(db, walker, person.id)
+    if clinician is not None:
+        invitation = accounts.invite(db, clinician, email)
+        accounts.answer_invitation(db, walker, invitation.id, accept=True)
+    return str(person.id)
+
+
+def _checkin(db: Database, ref: str, day: date, **fields: object) -> None:
+    diary.record_checkin(db, ref, CheckIn(id=None, day=day, seq=0, **fields))  # type: ignore[arg-type]
+
+
+Story = Callable[[Database, str], None]
+
+
+def _emergency(db: Database, ref: str) -> None:
+    _on_track_week(db, ref, 1)
+    _checkin(db, ref, START + timedelta(days=8), red_flags=(RedFlag.SADDLE_NUMBNESS,))
+
+
+def _urgent(db: Database, ref: str) -> None:
+    _on_track_week(db, ref, 1)
+    _checkin(db, ref, START + timedelta(days=8), red_flags=(RedFlag.FEVER_UNWELL,))
+
+
+def _red_week(db: Database, ref: str) -> None:
+    _on_track_week(db, ref, 1)
+    first = START + timedelta(days=7)
+    for offset in (0, 2, 4):
+        diary.log_walk(db, ref, _walk(first + timedelta(days=offset), 17))
+    diary.log_walk(db, ref, _walk(first + timedelta(days=6), 17, before=2, peak=9))
+
+
+def _not_logging(db: Database, ref: str) -> None:
+    _checkin(db, ref, START + timedelta(days=3), morning_pain=3)
+
+
+def _referral(db: Database, ref: str) -> None:
+    # walking-6wk checks referrals from week 4: bring that forward for this patient
+    program.adjust_program(db, ref, adjustments={"referral.first_week": 2})
+    _on_track_week(db, ref, 1)
+    _checkin(db, ref, START + timedelta(days=8), fear_of_movement=True)
+    _on_track_week(db, ref, 2)
+
+
+def _low_adherence(db: Database, ref: str) -> None:
+    _on_track_week(db, ref, 1)
+    diary.log_walk(db, ref, _walk(START + timedelta(days=7), 17))
+
+
+def _on_track(db: Database, ref: str) -> None:
+    _on_track_week(db, ref, 1)
+    _on_track_week(db, ref, 2)
+
+
+TODAY = START + timedelta(days=15)  # week 3: weeks 1 and 2 are reviewed
+
+# listed out of order on purpose: the panel must sort them
+STORIES: list[tuple[str, Story, Urgency]] = [
+    ("ontrack@x.example", _on_track, Urgency.ON_TRACK),
+    ("lowadherence@x.example", _low_adherence, Urgency.LOW_ADHERENCE),
+    ("referral@x.example", _referral, Urgency.REFERRAL),
+    ("redweek@x.example", _red_week, Urgency.RED_WEEK),
+    ("notlogging@x.example", _not_logging, Urgency.NOT_LOGGING),
+    ("urgent@x.example", _urgent, Urgency.URGENT),
+    ("emergency@x.example", _emergency, Urgency.EMERGENCY),
+]
+
+
+@pytest.fixture
+def linked(database: Database) -> tuple[Database, User, dict[str, str]]:
+    doctor = _clinician(database)
+    refs: dict[str, str] = {}
+    for email, story, _level in STORIES:
+        refs[email] = _patient(database, doctor, email)
+        story(database, refs[email])
+    return database, doctor, refs
+
+
+def test_panel_orders_most_urgent_first(linked: tuple[Database, User, dict[str, str]]) -> None:
+    """Emergency flag, urgent flag, red week, not logging, referral, low adherence, on track."""
+    db, doctor, _refs = linked
+    rows = clinic.panel(db, doctor, TODAY)
+    assert [row.level for row in rows] == sorted(level for _, _, level in STORIES)
+    assert [row.name for row in rows] == [
+        "emergency@x.example",
+        "urgent@x.example",
+        "redweek@x.example",
+        "notlogging@x.example",
+        "referral@x.example",
+        "lowadherence@x.example",
+        "ontrack@x.example",
+    ]
+
+
+def test_panel_rows_say_why(linked: tuple[Database, User, dict[str, str]]) -> None:
+    """Each row carries the facts behind its place: flags, decision, referrals, adherence."""
+    db, doctor, _refs = linked
+    rows = {row.name: row for row in clinic.panel(db, doctor, TODAY)}
+    emergency = rows["emergency@x.example"]
+    assert emergency.open_red_flags == (RedFlag.SADDLE_NUMBNESS,)
+    assert emergency.paused
+    assert "emergency" in emergency.why.lower()
+    red = rows["redweek@x.example"]
+    assert red.decision is Decision.STEP_BACK
+    assert red.last_walk == START + timedelta(days=13)
+    assert red.days_since_log == 2
+    assert Flag.NOT_LOGGING in rows["notlogging@x.example"].flags
+    assert Referral.FEAR_OF_MOVEMENT in rows["referral@x.example"].referrals
+    low = rows["lowadherence@x.example"]
+    assert low.adherence_walks == pytest.approx(0.25)
+    on_track = rows["ontrack@x.example"]
+    assert on_track.decision is Decision.PROGRESS
+    assert on_track.week == 3
+    assert on_track.position == 3
+    assert on_track.phase == 2
+
+
+def test_panel_shows_only_linked_patients(database: Database) -> None:
+    """An unlinked walker, or one whose invitation is still pending, is not on the panel."""
+    doctor = _clinician(database)
+    mine = _patient(database, doctor, "mine@x.example")
+    other = _patient(database, None, "other@x.example")
+    accounts.invite(database, doctor, "pending@x.example")
+    assert [row.person_id for row in clinic.panel(database, doctor, TODAY)] == [int(mine)]
+    with pytest.raises(NotFoundError):
+        clinic.picture(database, doctor, int(other), TODAY)
+    with pytest.raises(NotFoundError):
+        clinic.clear_red_flags(database, doctor, int(other), TODAY, "seen")
+    sent = clinic.sent_invitations(database, doctor)
+    assert [(i.patient_email, i.status) for i in sent] == [
+        ("pending@x.example", "pending"),
+        ("mine@x.example", "accepted"),
+    ]
+    assert sent[1].person_id == int(mine)
+
+
+def test_clear_flag_records_the_clinician(database: Database) -> None:
+    """Clearing a flag stores the clinician's e-mail and the date; the pause ends."""
+    doctor = _clinician(database)
+    ref = _patient(database, doctor, "flag@x.example")
+    _emergency(database, ref)
+    clearing, closed = clinic.clear_red_flags(
+        database, doctor, int(ref), TODAY, "seen in clinic, no cauda equina"
+    )
+    assert closed == (RedFlag.SADDLE_NUMBNESS,)
+    assert clearing.by == "dr@clinic.example"
+    picture = clinic.picture(database, doctor, int(ref), TODAY)
+    assert picture.clearings[0].by == "dr@clinic.example"
+    assert picture.clearings[0].day == TODAY
+    assert picture.row.open_red_flags == ()
+
+
+def test_adjust_thresholds_changes_the_review(database: Database) -> None:
+    """Lowering too_little_fraction turns a too-little hold into progress; bad values are named."""
+    doctor = _clinician(database)
+    ref = _patient(database, doctor, "adjust@x.example")
+    first = START
+    for offset in (0, 2, 4, 6):  # four walks of 10 minutes: 40 of a 60-minute minimum total
+        diary.log_walk(database, ref, _walk(first + timedelta(days=offset), 10))
+    assert program.programme(database, ref, TODAY).reviews[0].decision is Decision.HOLD
+    with pytest.raises(AdjustmentError) as refused:
+        clinic.adjust(
+            database,
+            doctor,
+            int(ref),
+            values={"review.too_little_fraction": "lots", "review.count_fraction": "0.3"},
+        )
+    assert set(refused.value.errors) == {"review.too_little_fraction"}
+    clinic.adjust(
+        database,
+        doctor,
+        int(ref),
+        values={"review.too_little_fraction": "0.5", "review.count_fraction": "0.5"},
+    )
+    assert program.programme(database, ref, TODAY).reviews[0].decision is Decision.PROGRESS
+    thresholds = {t.key: t for t in clinic.picture(database, doctor, int(ref), TODAY).thresholds}
+    assert thresholds["review.too_little_fraction"].value == 0.5
+    assert thresholds["review.too_little_fraction"].adjusted
+    assert not thresholds["review.count_fraction"].adjusted  # same as the protocol: not stored
+    with pytest.raises(AdjustmentError) as out_of_range:
+        clinic.adjust(database, doctor, int(ref), start_position="99")
+    assert set(out_of_range.value.errors) == {"start_position"}
