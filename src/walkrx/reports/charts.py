@@ -434,13 +434,10 @@ def _date_axis(days: Sequence[date], left: float, right: float) -> tuple[_Axis, 
     d0 = first.toordinal() - 1
     d1 = last.toordinal() + 1
     span = d1 - d0
-    max_ticks = max(2, int((right - left) // 64))
-    step = next((s for s in (1, 2, 7, 14, 28, 56, 91, 182, 364) if span / s <= max_ticks), 728)
-    if step >= 7:  # weekly and longer ticks fall on the first day shown, then every step days
-        ticks = [first + timedelta(days=i * step) for i in range(span // step + 1)]
-    else:
-        ticks = [first + timedelta(days=i * step) for i in range((last - first).days // step + 1)]
-    ticks = [t for t in ticks if t <= last]
+    max_ticks = max(2, int((right - left) // (86 if first.year != last.year else 64)))
+    steps = (1, 2, 7, 14, 28, 56, 91, 182, 364)
+    step = next((s for s in steps if span / s <= max_ticks), math.ceil(span / max_ticks))
+    ticks = [first + timedelta(days=i * step) for i in range((last - first).days // step + 1)]
     return _Axis(float(d0), float(d1), left, right), ticks
 
 

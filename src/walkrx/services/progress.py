@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
 from walkrx.domain.pain import pain_status, peak_pain
-from walkrx.domain.review import WeekSummary, daily_morning_pain
+from walkrx.domain.review import WeekSummary, daily_morning_pain, summarise_week
 from walkrx.services.program import Programme
 
 PACE_WINDOW_DAYS = 21  # spec section 9: the pace trend is a rolling 2-3-week median
@@ -87,7 +87,11 @@ def weekly_zone_minutes(prog: Programme) -> list[WeekPoint]:
     summaries = [(r.summary, True) for r in prog.reviews]
     current = prog.current_week
     if current >= 1 and current > len(prog.reviews):
-        summaries.append((prog.week_summary(current), False))
+        # the week so far: walks dated after `today` (a diary viewed as of a past day) wait
+        so_far = replace(
+            prog.diary, walks=tuple(w for w in prog.diary.walks if w.local_date <= prog.today)
+        )
+        summaries.append((summarise_week(so_far, prog.protocol, current, prog.position), False))
     points: list[WeekPoint] = []
     for summary, complete in summaries:
         goal = _goal(prog, summary)
