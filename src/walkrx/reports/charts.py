@@ -821,7 +821,7 @@ def pain_chart(points: Sequence[PainPointLike], *, id_prefix: str = "pain") -> s
                 stroke="#ffffff",
                 stroke_width=1.0,
                 class_="tick",
-                data_level=str(level),
+                data_value=str(level),
             )
         )
         if level % 2 == 0:
