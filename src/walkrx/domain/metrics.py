@@ -241,10 +241,10 @@ def _ascent(altitude: Sequence[float | None]) -> float | None:
 def _rolling_median(t: Sequence[float], hr: Sequence[float | None]) -> list[float | None]:
     """Median of heart-rate samples within ±SPIKE_HALF_WINDOW_S of each sample (None if no HR)."""
     points = [(ti, h) for ti, h in zip(t, hr, strict=True) if h is not None]
-    medians_by_time: dict[int, float] = {}
+    medians_by_time: list[float] = []
     window: list[float] = []
     lo = hi = 0
-    for idx, (ti, _) in enumerate(points):
+    for ti, _ in points:
         while hi < len(points) and points[hi][0] <= ti + SPIKE_HALF_WINDOW_S:
             insort(window, points[hi][1])
             hi += 1
@@ -252,7 +252,7 @@ def _rolling_median(t: Sequence[float], hr: Sequence[float | None]) -> list[floa
             del window[bisect_left(window, points[lo][1])]
             lo += 1
         m = len(window)
-        medians_by_time[idx] = (
+        medians_by_time.append(
             window[m // 2] if m % 2 else (window[m // 2 - 1] + window[m // 2]) / 2
         )
     out: list[float | None] = []
@@ -310,22 +310,27 @@ def analyze(activity: Activity, band: tuple[int, int] | None) -> WalkMetrics:
     gps_sum = 0.0
     gps_pairs = 0
     lo_b, hi_b = band if band is not None else (0, 0)
+    # The GPS path length is only the fallback when the file gives no distance of its own, so the
+    # haversine (the costliest step per point) runs only where a distance is actually missing.
+    need_gps_sum = _distance(activity, dist, None) is None
     for i in range(n - 1):
         a, b = t[i], t[i + 1]
         dt = b - a
         in_pause = bool(pauses) and _overlaps_pause(a, b, pauses)
-        la1, lo1, la2, lo2 = lat[i], lon[i], lat[i + 1], lon[i + 1]
+        d1, d2 = dist[i], dist[i + 1]
+        have_step = d1 is not None and d2 is not None
         step_gps: float | None = None
-        if la1 is not None and lo1 is not None and la2 is not None and lo2 is not None:
-            step_gps = haversine_m(la1, lo1, la2, lo2)
-            if not in_pause:
-                gps_sum += step_gps
-                gps_pairs += 1
+        if need_gps_sum or not have_step:
+            la1, lo1, la2, lo2 = lat[i], lon[i], lat[i + 1], lon[i + 1]
+            if la1 is not None and lo1 is not None and la2 is not None and lo2 is not None:
+                step_gps = haversine_m(la1, lo1, la2, lo2)
+                if not in_pause:
+                    gps_sum += step_gps
+                    gps_pairs += 1
         if dt <= 0 or dt > MAX_GAP_S or in_pause:
             continue
         moving_s += dt
-        d1, d2 = dist[i], dist[i + 1]
-        step = max(0.0, d2 - d1) if d1 is not None and d2 is not None else step_gps
+        step = max(0.0, d2 - d1) if have_step else step_gps  # type: ignore[operator]
         h = hr[i]
         seg_dt.append(dt)
         seg_hr.append(h)

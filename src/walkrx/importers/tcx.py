@@ -84,39 +84,56 @@ def _number(text: str | None) -> float | None:
         return None
 
 
+_LEAF_TAGS = tuple(
+    "{*}" + local
+    for local in (
+        "Time",
+        "LatitudeDegrees",
+        "LongitudeDegrees",
+        "AltitudeMeters",
+        "DistanceMeters",
+        "Value",
+        "Speed",
+    )
+)
+
+
 def _trackpoint(elem: Any) -> _Raw:
-    # The hot loop of the reader: a dict lookup per child tag, no helper calls on common paths.
+    # The hot loop of the reader. lxml filters the leaves of interest in C (`iter` with tags);
+    # within a trackpoint LatitudeDegrees/LongitudeDegrees only occur in Position, Value only in
+    # HeartRateBpm and Speed only in the extensions, so nesting need not be followed.
     t: float | None = None
     off: int | None = None
     hr = lat = lon = alt = dist = speed = None
     kinds = _TAG_KINDS
-    for child in elem:
-        kind = kinds.get(child.tag)
+    for sub in elem.iter(_LEAF_TAGS):
+        kind = kinds.get(sub.tag)
         if kind is None:
-            kind = _kind(child.tag)
+            kind = _kind(sub.tag)
+        text = sub.text
         if kind == _K_TIME:
-            parsed = parse_time(child.text)
+            parsed = parse_time(text)
             if parsed is not None:
                 t, off = parsed
-        elif kind == _K_POSITION:
-            for sub in child:
-                sk = _kind(sub.tag)
-                if sk == _K_LAT:
-                    lat = _number(sub.text)
-                elif sk == _K_LON:
-                    lon = _number(sub.text)
-        elif kind == _K_ALT:
-            alt = _number(child.text)
+            continue
+        if text is None:
+            continue
+        try:
+            value = float(text)
+        except ValueError:
+            continue
+        if kind == _K_LAT:
+            lat = value
+        elif kind == _K_LON:
+            lon = value
+        elif kind == _K_VALUE:
+            hr = value
         elif kind == _K_DIST:
-            dist = _number(child.text)
-        elif kind == _K_HR:
-            for sub in child:
-                if _kind(sub.tag) == _K_VALUE:
-                    hr = _number(sub.text)
-        elif kind == _K_EXT:
-            for sub in child.iter():
-                if _kind(sub.tag) == _K_SPEED:
-                    speed = _number(sub.text)
+            dist = value
+        elif kind == _K_ALT:
+            alt = value
+        elif kind == _K_SPEED:
+            speed = value
     return (t, off, hr, lat, lon, alt, dist), speed
 
 
