@@ -10,7 +10,7 @@ import dataclasses
 import json
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,9 +24,9 @@ from walkrx.domain.explain import DISCLAIMER, PAIN_TEXT
 from walkrx.domain.model import CheckIn, Walk
 from walkrx.domain.redflags import advice
 from walkrx.domain.zones import ESTIMATE_ERROR_BPM, ZONE_LABEL
-from walkrx.errors import InvalidInputError, WalkrxError
+from walkrx.errors import ConflictError, InvalidInputError, WalkrxError
 from walkrx.reports.ics import plan_to_ics
-from walkrx.services import diary, imports, program, views
+from walkrx.services import accounts, diary, imports, program, views
 from walkrx.services.context import open_database
 from walkrx.services.demo import build_demo
 
@@ -805,6 +805,64 @@ def demo(db: DbOption = None, today: TodayOption = None) -> None:
         f"'{person.name}', walkrx review --json --person '{person.name}'."
     )
     typer.echo(DISCLAIMER)
+
+
+DEMO_WALKER = ("demo@walkrx.example", "walk-demo-2026", "Demo Walker")
+DEMO_CLINICIAN = ("clinic@walkrx.example", "clinic-demo-2026", "Demo Clinician")
+
+
+def _demo_accounts(database: Any, day: date) -> None:
+    """Seed (idempotently) the demo walker's program and account, and a linked demo clinician."""
+
+    def account(email: str, password: str, name: str, role: str) -> accounts.User:
+        with suppress(ConflictError):  # seeded before: sign in with the same demo password
+            accounts.sign_up(database, email=email, password=password, name=name, role=role)
+        user, token = accounts.sign_in(database, email=email, password=password, client="demo")
+        accounts.sign_out(database, token)
+        return user
+
+    walker = account(*DEMO_WALKER, role="walker")
+    person = build_demo(database, day)  # recreated each time, so today is always in week 6
+    assert person.id is not None
+    walker = accounts.attach_person(database, walker, person.id)
+    clinician = account(*DEMO_CLINICIAN, role="clinician")
+    if person.id not in accounts.patient_ids(database, clinician):
+        with suppress(ConflictError):  # an invitation is already waiting
+            accounts.invite(database, clinician, DEMO_WALKER[0])
+        for invitation in accounts.invitations_for(database, walker):
+            if invitation.clinician.id == clinician.id:
+                accounts.answer_invitation(database, walker, invitation.id, accept=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[
+        bool, typer.Option(help="Seed a demo walker and a demo clinician, and print sign-ins.")
+    ] = False,
+    insecure_cookies: Annotated[
+        bool,
+        typer.Option(help="Send cookies without Secure (only for plain http on another host)."),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Run the web app (the walker's pages, the clinician panel and the JSON API)."""
+    # imported here, not at the top: the other commands need not load the web stack
+    import uvicorn  # noqa: PLC0415
+
+    from walkrx.web.app import create_app  # noqa: PLC0415
+    from walkrx.web.settings import WebSettings  # noqa: PLC0415
+
+    if demo:
+        _demo_accounts(open_database(db), datetime.now(UTC).date())
+        typer.echo("Demo sign-ins (demo passwords: never use this database for real data):")
+        typer.echo(f"  walker:    {DEMO_WALKER[0]} / {DEMO_WALKER[1]}")
+        typer.echo(f"  clinician: {DEMO_CLINICIAN[0]} / {DEMO_CLINICIAN[1]}")
+    typer.echo(f"walkrx is running at http://{host}:{port}/ (Ctrl+C stops it)")
+    typer.echo(DISCLAIMER)
+    settings = WebSettings(database_url=db, secure_cookies=not insecure_cookies, demo=demo)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,136 @@
+"""The walkrx web app: `create_app(settings)` builds it; nothing runs at import.
+
+One database is opened in the lifespan handler; routers come one per resource from
+`walkrx.web.routes`; one handler on `WalkrxError` maps every error to its HTTP status, as a
+friendly page for people and as `{"error": {"type", "message"}}` under /api/.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from walkrx.domain.explain import DISCLAIMER
+from walkrx.errors import WalkrxError
+from walkrx.services.context import open_database
+from walkrx.web.deps import get_db, is_api, page
+from walkrx.web.routes import api, auth, imports, walker
+from walkrx.web.settings import WebSettings
+
+HERE = Path(__file__).resolve().parent
+
+
+def _error_type(exc: WalkrxError) -> str:
+    """A stable snake_case name of the error's class: InvalidInputError -> invalid_input."""
+    name = type(exc).__name__.removesuffix("Error")
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _status_type(status: int) -> str:
+    return {404: "not_found", 405: "method_not_allowed", 401: "sign_in_required"}.get(
+        status, "http_error"
+    )
+
+
+async def _walkrx_error(request: Request, exc: Exception) -> Response:
+    """The one place errors become responses: pages for people, JSON for the API."""
+    assert isinstance(exc, WalkrxError)
+    status = exc.http_status
+    if is_api(request):
+        return JSONResponse(
+            {"error": {"type": _error_type(exc), "message": exc.message}}, status_code=status
+        )
+    location = getattr(exc, "location", None)
+    if location:
+        target = location
+        if location == "/signin" and request.method == "GET":
+            target += "?next=" + quote(request.url.path)
+        return RedirectResponse(target, status_code=303)
+    return page(request, "error.html", status_code=status, status=status, message=exc.message)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Unknown URLs and wrong methods: the same two shapes as every other error."""
+    assert isinstance(exc, StarletteHTTPException)
+    message = str(exc.detail) if exc.detail else "that did not work"
+    if exc.status_code == 404:
+        message = "there is no such page: check the address, or start again from Today"
+    if is_api(request):
+        return JSONResponse(
+            {"error": {"type": _status_type(exc.status_code), "message": message}},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+    return page(
+        request, "error.html", status_code=exc.status_code, status=exc.status_code, message=message
+    )
+
+
+def _optional_router(module: str) -> Any:
+    """A router another part of the project adds (the clinician panel); absent until it lands."""
+    try:
+        return importlib.import_module(module).router
+    except ModuleNotFoundError as missing:
+        if missing.name != module:
+            raise
+        return None
+
+
+def create_app(settings: WebSettings) -> FastAPI:
+    """Build the app for these settings; the database opens when the app starts."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = await run_in_threadpool(open_database, settings.database_url)
+        app.state.db = db
+        try:
+            yield
+        finally:
+            db.close()
+
+    app = FastAPI(
+        title="walkrx",
+        summary="A progressive walking program for low back pain.",
+        description=DISCLAIMER,
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals["disclaimer"] = DISCLAIMER
+    app.state.templates = templates
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_exception_handler(WalkrxError, _walkrx_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz(request: Request) -> JSONResponse:
+        """200 when the app answers and its database runs `SELECT 1`; 503 otherwise."""
+        try:
+            with get_db(request).engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as error:  # any failure at all means "not healthy"
+            return JSONResponse(
+                {"status": "unavailable", "error": type(error).__name__}, status_code=503
+            )
+        return JSONResponse({"status": "ok"})
+
+    for router in (auth.router, walker.router, imports.router, api.router):
+        app.include_router(router)
+    clinician = _optional_router("walkrx.web.routes.clinician")
+    if clinician is not None:
+        app.include_router(clinician)
+    return app

@@ -1,0 +1,1 @@
+"""One router per resource: auth, the walker's pages, uploads, the JSON API, the clinician's."""

@@ -1,0 +1,66 @@
+"""Uploaded files to `imports.import_files`: size-checked first, then saved to a temporary folder.
+
+Every file is checked against the per-file limit before any is imported, so a refused request
+stores nothing; after that each file is its own unit of work, so a bad file loses nothing else.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
+
+from starlette.datastructures import UploadFile
+
+from walkrx.errors import InvalidInputError
+from walkrx.services import imports
+from walkrx.web.deps import UploadTooLargeError
+
+if TYPE_CHECKING:
+    from walkrx.storage import Database
+
+
+def _size(upload: UploadFile) -> int:
+    if upload.size is not None:
+        return upload.size
+    upload.file.seek(0, 2)
+    size = upload.file.tell()
+    upload.file.seek(0)
+    return size
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1 << 20):.0f} MB"
+
+
+def check_sizes(uploads: list[UploadFile], max_bytes: int) -> None:
+    if not uploads:
+        raise InvalidInputError("choose at least one file to upload")
+    for upload in uploads:
+        size = _size(upload)
+        if size > max_bytes:
+            raise UploadTooLargeError(
+                f"{upload.filename or 'a file'} is {_megabytes(size)}, over the "
+                f"{_megabytes(max_bytes)} limit per file: nothing was stored. Split the export "
+                "(for example one .zip per year) or import it with 'walkrx import' on the "
+                "command line"
+            )
+
+
+def import_uploads(
+    db: Database, person_ref: str, uploads: list[UploadFile], max_bytes: int
+) -> list[imports.FileOutcome]:
+    """Import uploaded files for one person; each file's outcome, in upload order."""
+    check_sizes(uploads, max_bytes)
+    with tempfile.TemporaryDirectory(prefix="walkrx-upload-") as folder:
+        paths: list[Path] = []
+        for index, upload in enumerate(uploads):
+            name = PurePath((upload.filename or "upload").replace("\\", "/")).name or "upload"
+            target = Path(folder) / str(index) / name
+            target.parent.mkdir()
+            upload.file.seek(0)
+            with target.open("wb") as out:
+                shutil.copyfileobj(upload.file, out)
+            paths.append(target)
+        return imports.import_files(db, person_ref, paths)
