@@ -250,6 +250,7 @@ def test_pain_chart_note_cannot_inject_markup() -> None:
     tips = [t.text or "" for t in root.iter(f"{SVG}title")]
     assert any(note in tip for tip in tips)
     assert "<script>" not in svg
+    parse(charts.pain_chart([walk_pain(MONDAY, 2, 3, 2, note="bell \x07 and \x00 null")]))
 
 
 def test_id_prefix_is_used_and_cleaned() -> None:

@@ -117,6 +117,7 @@ MARGIN_LEFT = 44
 MARGIN_RIGHT = 14
 PAUSE_GAP_S = 30  # spec section 9: a gap longer than this between samples is a pause
 MAX_TRACE_POINTS = 900
+VALUE_LIMIT = 1e9  # larger inputs are capped so scales and tick counts stay finite
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -124,8 +125,12 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 # --- small helpers -----------------------------------------------------------------------------
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Escaped for XML/HTML text and attributes; characters XML forbids are dropped."""
+    return html.escape(_NOT_XML.sub("", str(text)), quote=True)
 
 
 def _num(value: float) -> str:
@@ -137,9 +142,10 @@ def _num(value: float) -> str:
 
 
 def _finite(value: float | None, default: float = 0.0) -> float:
+    """A usable number: missing or non-finite values become `default`, absurd ones are capped."""
     if value is None or not math.isfinite(value):
         return default
-    return float(value)
+    return max(-VALUE_LIMIT, min(VALUE_LIMIT, float(value)))
 
 
 def _round(value: float) -> int:
@@ -997,7 +1003,7 @@ def pace_chart(points: Sequence[PacePointLike], *, id_prefix: str = "pace") -> s
     )
     bottom = chart.height - 44.0
     left, right = float(MARGIN_LEFT), float(WIDTH - MARGIN_RIGHT)
-    values = [p.pace_hr for p in usable] + [p.rolling_median for p in usable]
+    values = [_finite(p.pace_hr) for p in usable] + [_finite(p.rolling_median) for p in usable]
     low, high = min(values), max(values)
     pad = max((high - low) * 0.1, abs(high) * 0.02, 0.01)
     y_start, y_end, ticks = _ticks(low - pad, high + pad, 4)
@@ -1011,7 +1017,7 @@ def pace_chart(points: Sequence[PacePointLike], *, id_prefix: str = "pace") -> s
                 "circle",
                 _el("title", _esc(tip)),
                 cx=x(p.day.toordinal()),
-                cy=y(p.pace_hr),
+                cy=y(_finite(p.pace_hr)),
                 r=3.5,
                 fill="#ffffff",
                 stroke=BLUE,
@@ -1021,7 +1027,7 @@ def pace_chart(points: Sequence[PacePointLike], *, id_prefix: str = "pace") -> s
         )
     median: list[tuple[float, float]] = []
     for p in usable:  # one value per day: the median at the day's last walk
-        xy = (x(p.day.toordinal()), y(p.rolling_median))
+        xy = (x(p.day.toordinal()), y(_finite(p.rolling_median)))
         if median and median[-1][0] == xy[0]:
             median[-1] = xy
         else:
@@ -1120,8 +1126,8 @@ def prescription_chart(points: Sequence[RxPointLike], *, id_prefix: str = "presc
     bottom = chart.height - 44.0
     left, right = float(MARGIN_LEFT), float(WIDTH - MARGIN_RIGHT)
     done = [max(0.0, _finite(p.minutes_done)) for p in points]
-    lows = [max(0.0, float(p.prescribed_min_total)) for p in points]
-    highs = [max(lo, float(p.prescribed_max_total)) for lo, p in zip(lows, points, strict=True)]
+    lows = [max(0.0, _finite(p.prescribed_min_total)) for p in points]
+    highs = [max(lo, _finite(p.prescribed_max_total)) for lo, p in zip(lows, points, strict=True)]
     _, y_end, ticks = _ticks(0, max([*done, *highs, 10.0]) * 1.08)
     y = _Axis(0.0, y_end, bottom, top)
     _y_axis(chart, y, ticks, left, right, "minutes")
@@ -1220,7 +1226,7 @@ def _trace_segments(trace: TraceLike) -> list[list[tuple[float, float]]]:
         if previous_t is not None and (t - previous_t > PAUSE_GAP_S or t < previous_t):
             segments.append(current)
             current = []
-        current.append((t, float(hr)))
+        current.append((_finite(t), _finite(hr)))
         previous_t = t
     if current:
         segments.append(current)
