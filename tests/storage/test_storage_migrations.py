@@ -11,7 +11,19 @@ from walkrx.storage import Database, upgrade
 from walkrx.storage.database import alembic_config, downgrade, make_engine
 from walkrx.storage.rows import Base
 
-TABLES = {"people", "zone_settings", "source_files", "walks", "checkins", "flag_clearings"}
+TABLES = {
+    "people",
+    "zone_settings",
+    "source_files",
+    "walks",
+    "checkins",
+    "flag_clearings",
+    "users",
+    "sessions",
+    "api_tokens",
+    "care_links",
+    "login_attempts",
+}
 
 
 def _head() -> str:

@@ -26,9 +26,8 @@ def open_database(url: str | None = None) -> Database:
 def find_person(uow: UnitOfWork, ref: str | None) -> Person:
     """The person named by `ref` (a name or an id), or the only person when there is one."""
     if ref is not None:
-        found = uow.people.by_name(ref)
-        if found is None and ref.isdigit():
-            found = uow.people.get(int(ref))
+        # names can never be all digits (init refuses them), so a digit string is always an id
+        found = uow.people.get(int(ref)) if ref.isdigit() else uow.people.by_name(ref)
         if found is not None:
             return found
     people = uow.people.list()

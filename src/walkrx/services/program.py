@@ -93,6 +93,10 @@ def init_program(
     """Create a person's program; the protocol is loaded first so a bad file stores nothing."""
     if not name.strip():
         raise InvalidInputError("give a name with --name")
+    if name.strip().isdigit():
+        raise InvalidInputError(
+            "a name cannot be only digits (those are person ids): add a letter, e.g. 'Walker 12'"
+        )
     protocols.load(protocol)  # refuse a malformed or unknown protocol before anything is stored
     for goal in goals:
         if goal not in GOALS:
