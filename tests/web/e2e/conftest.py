@@ -88,6 +88,15 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """The screenshot folder, emptied of the last run's pictures."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+    return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, launched once per session."""
     if not CHROMIUM.exists():
@@ -112,6 +121,7 @@ class Browsing:
     browser: Browser
     base_url: str
     test_name: str
+    folder: Path
     foreign: list[str] = field(default_factory=list)
     contexts: list[BrowserContext] = field(default_factory=list)
     shots: int = 0
@@ -135,17 +145,18 @@ class Browsing:
     def shot(self, page: Page, label: str) -> Path:
         """A full-page screenshot, named by test, order and label."""
         self.shots += 1
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{self.test_name}-{self.shots:02d}-{label}")
-        path = SCREENSHOTS / f"{name}.png"
+        path = self.folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 
 
 @pytest.fixture
-def browsing(browser: Browser, base_url: str, request: pytest.FixtureRequest) -> Iterator[Browsing]:
+def browsing(
+    browser: Browser, base_url: str, screenshots: Path, request: pytest.FixtureRequest
+) -> Iterator[Browsing]:
     """Browser contexts for one test; at the end, no request may have gone to another host."""
-    session = Browsing(browser, base_url, request.node.name)
+    session = Browsing(browser, base_url, request.node.name, screenshots)
     try:
         yield session
     finally:

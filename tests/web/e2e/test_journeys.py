@@ -156,7 +156,7 @@ def test_walker_and_clinician_journey(browsing: Browsing) -> None:
     # the clinician sees them on the panel and opens their page
     _visit(browsing, doctor, "/clinician", "panel")
     assert doctor.evaluate(UNLABELLED_CONTROLS_JS) == []
-    row = doctor.locator("#panel tbody tr").filter(has_text=email)
+    row = doctor.locator("#panel > li").filter(has_text=email)
     expect(row).to_contain_text("No review yet")
     row.get_by_role("link", name=email).click()
     expect(doctor.get_by_role("heading", level=1)).to_have_text(email)
