@@ -844,6 +844,8 @@ def pain_chart(points: Sequence[PainPointLike], *, id_prefix: str = "pain") -> s
     chart.parts.append(_text(4, top - 14, "pain (0–10)", fill=MUTED, font_size=SMALL))
 
     # morning pain: a dashed line with square markers, broken across gaps of more than a week
+    day_width = abs(x(1.0 + x.d0) - x(x.d0))
+    square = 6.0 if day_width >= 6 else 4.0
     mornings = sorted((p for p in usable if p.kind == "morning"), key=lambda p: p.day)
     runs: list[list[tuple[float, float]]] = []
     previous: date | None = None
@@ -881,18 +883,19 @@ def pain_chart(points: Sequence[PainPointLike], *, id_prefix: str = "pain") -> s
             _el(
                 "rect",
                 _el("title", _esc(tip)),
-                x=cx - 3,
-                y=cy - 3,
-                width=6.0,
-                height=6.0,
+                x=cx - square / 2,
+                y=cy - square / 2,
+                width=square,
+                height=square,
                 fill=PURPLE,
                 class_="morning",
             )
         )
 
     # walks: before (ring) -> peak (the vertex) -> after (dot), drawn on top
-    day_width = abs(x(1.0 + x.d0) - x(x.d0))
     offset = max(2.0, min(6.0, day_width * 0.3))
+    radius = max(2.2, min(3.5, day_width * 0.4))  # smaller markers when months are shown
+    stroke = 2.0 if day_width >= 6 else 1.5
     for p in usable:
         if p.kind != "walk":
             continue
@@ -916,7 +919,7 @@ def pain_chart(points: Sequence[PainPointLike], *, id_prefix: str = "pain") -> s
                     points=_points(line),
                     fill="none",
                     stroke=BLUE,
-                    stroke_width=2.0,
+                    stroke_width=stroke,
                     stroke_linejoin="round",
                 )
             )
@@ -926,16 +929,16 @@ def pain_chart(points: Sequence[PainPointLike], *, id_prefix: str = "pain") -> s
                     "circle",
                     cx=cx - offset,
                     cy=y(before),
-                    r=3.5,
+                    r=radius,
                     fill="#ffffff",
                     stroke=BLUE,
-                    stroke_width=2.0,
+                    stroke_width=stroke,
                     class_="before",
                 )
             )
         if after is not None:
             parts.append(
-                _el("circle", cx=cx + offset, cy=y(after), r=3.5, fill=BLUE, class_="after")
+                _el("circle", cx=cx + offset, cy=y(after), r=radius, fill=BLUE, class_="after")
             )
         elif peak is not None:
             parts.append(_el("circle", cx=cx, cy=y(peak), r=3.0, fill=BLUE, class_="peak"))
