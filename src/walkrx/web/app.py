@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -24,7 +25,7 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from walkrx.domain.explain import DISCLAIMER
-from walkrx.errors import WalkrxError
+from walkrx.errors import InvalidInputError, WalkrxError
 from walkrx.services.context import open_database
 from walkrx.web.deps import get_db, is_api, page
 from walkrx.web.routes import api, auth, imports, walker
@@ -79,6 +80,16 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    """A request FastAPI could not parse (a JSON body of the wrong shape) is refused input too."""
+    assert isinstance(exc, RequestValidationError)
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        problems.append(f"{where}: {error.get('msg', 'invalid')}" if where else error["msg"])
+    return await _walkrx_error(request, InvalidInputError("; ".join(problems) or "invalid input"))
+
+
 def _optional_router(module: str) -> Any:
     """A router another part of the project adds (the clinician panel); absent until it lands."""
     try:
@@ -115,6 +126,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_exception_handler(WalkrxError, _walkrx_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
 
     @app.get("/healthz", tags=["health"])
     def healthz(request: Request) -> JSONResponse:

@@ -1,15 +1,13 @@
-"""The chart slots of the progress and walk pages: SVG from `walkrx.reports.charts` over the
-series of `walkrx.services.progress`. Each slot is a title and an SVG document, or None with a
-"charts coming" placeholder while a chart is not available.
+"""The charts of the progress and walk pages: SVG from `walkrx.reports.charts` drawn over the
+series of `walkrx.services.progress`, each with its data as a table for screen readers.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from types import ModuleType
-from typing import Any
 
+from walkrx.reports import charts
+from walkrx.services import progress
 from walkrx.services.imports import Trace
 from walkrx.services.program import Programme
 
@@ -17,36 +15,34 @@ from walkrx.services.program import Programme
 @dataclass(frozen=True)
 class ChartSlot:
     title: str
-    svg: str | None  # None: not available yet, the page shows a placeholder
+    svg: str  # an SVG document with its own <title> and <desc>
+    table: str  # the same data as an HTML table, hidden visually, read by screen readers
 
 
-def _charts() -> ModuleType | None:
-    try:
-        return importlib.import_module("walkrx.reports.charts")
-    except ImportError:
-        return None
+def hr_trace(trace: Trace | None) -> str:
+    return charts.hr_trace_chart(trace)
 
 
-def _draw(name: str, *args: Any) -> str | None:
-    charts = _charts()
-    draw = getattr(charts, name, None) if charts is not None else None
-    if draw is None:
-        return None
-    svg: str = draw(*args)
-    return svg
-
-
-def hr_trace(trace: Trace) -> str | None:
-    return _draw("hr_trace_chart", trace.t_s, trace.hr_bpm, trace.band_bpm)
-
-
-def progress_charts(prog: Programme, progress: ModuleType) -> list[ChartSlot]:
+def progress_charts(prog: Programme) -> list[ChartSlot]:
+    zone = progress.weekly_zone_minutes(prog)
+    pain = progress.pain_series(prog)
+    pace = progress.pace_series(prog)
+    rx = progress.prescription_vs_done(prog)
     return [
         ChartSlot(
-            "Weekly target-zone minutes (goal 150-300)",
-            _draw("zone_minutes_chart", progress.weekly_zone_minutes(prog)),
+            "Weekly target-zone minutes",
+            charts.zone_minutes_chart(zone),
+            charts.zone_minutes_table(zone),
         ),
-        ChartSlot("Pain before and after walks, and morning pain", None),
-        ChartSlot("Pace at the same heart rate", None),
-        ChartSlot("Prescription against what you did", None),
+        ChartSlot(
+            "Pain before and after walks, and morning pain",
+            charts.pain_chart(pain),
+            charts.pain_table(pain),
+        ),
+        ChartSlot("Pace at the same heart rate", charts.pace_chart(pace), charts.pace_table(pace)),
+        ChartSlot(
+            "Prescription against what you did",
+            charts.prescription_chart(rx),
+            charts.prescription_table(rx),
+        ),
     ]

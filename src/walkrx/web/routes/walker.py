@@ -21,7 +21,7 @@ from walkrx.domain.redflags import FEAR_OF_MOVEMENT_QUESTION, advice, highest_ti
 from walkrx.domain.zones import ESTIMATE_ERROR_BPM, HRMAX_FORMULAS, ZONE_LABEL
 from walkrx.errors import InvalidInputError
 from walkrx.reports.ics import plan_to_ics
-from walkrx.services import accounts, diary, imports, program, progress, views
+from walkrx.services import accounts, diary, imports, program, views
 from walkrx.services.context import check_timezone
 from walkrx.web import charts_slot
 from walkrx.web.deps import CurrentUser, Db, PostedForm, WalkerReads, WalkerWrites, page
@@ -368,7 +368,7 @@ def walk_file(walk_id: int, me: WalkerReads) -> Response:
 @router.get("/progress", response_class=HTMLResponse)
 def progress_page(request: Request, me: WalkerReads) -> Response:
     prog = program.programme(me.db, me.person_ref)
-    return page(request, "progress.html", charts=charts_slot.progress_charts(prog, progress))
+    return page(request, "progress.html", charts=charts_slot.progress_charts(prog))
 
 
 @router.get("/plan", response_class=HTMLResponse)

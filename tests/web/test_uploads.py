@@ -1,0 +1,92 @@
+"""Uploading watch files: real FIT files become walks; a bad file fails alone; size limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .conftest import Web, page_csrf
+
+FIT = Path(__file__).resolve().parents[1] / "data" / "fit"
+HRM = FIT / "muktihari__HrmPluginTestActivity.fit"
+FENIX_WALK = FIT / "fitparse__garmin-fenix-5-walk.fit"
+
+
+def _files(*items: tuple[str, bytes]) -> list[tuple[str, tuple[str, bytes, str]]]:
+    return [("files", (name, content, "application/octet-stream")) for name, content in items]
+
+
+def test_form_upload_stores_real_fit_walks(web: Web) -> None:
+    """Two real FIT files through the plain form: each is reported and its walk stored."""
+    client = web.walker("ann@example.org")
+    response = client.post(
+        "/upload",
+        data={"csrf": page_csrf(client, "/upload")},
+        files=_files((HRM.name, HRM.read_bytes()), (FENIX_WALK.name, FENIX_WALK.read_bytes())),
+    )
+    assert response.status_code == 200, response.text
+    assert HRM.name in response.text and FENIX_WALK.name in response.text
+    assert response.text.count("walk stored") == 2
+    person = client.get("/api/v1/me").json()["person_id"]
+    walks = client.get(f"/api/v1/people/{person}/walks").json()["walks"]
+    assert sorted(w["source"] for w in walks) == ["fit", "fit"]
+    walk_id = walks[0]["id"]
+    download = client.get(f"/walks/{walk_id}/file")
+    assert download.status_code == 200
+    assert download.content in (HRM.read_bytes(), FENIX_WALK.read_bytes())
+    page = client.get(f"/walks/{walk_id}")
+    assert "Keep this record" in page.text
+
+
+def test_bad_file_reports_its_error_and_keeps_the_good_one(web: Web) -> None:
+    """A broken file is reported with the reason; the good file in the same upload is stored."""
+    client = web.walker("bo@example.org")
+    person = client.get("/api/v1/me").json()["person_id"]
+    response = client.post(
+        f"/api/v1/people/{person}/imports",
+        headers={"X-CSRF-Token": page_csrf(client)},
+        files=_files(("broken.fit", b"this is not a FIT file"), (HRM.name, HRM.read_bytes())),
+    )
+    assert response.status_code == 200, response.text
+    files = response.json()["files"]
+    assert files[0]["file"] == "broken.fit" and files[0]["failed"]
+    assert files[0]["failed"][0]["error"]
+    assert files[1]["stored"] and not files[1]["failed"]
+    assert len(client.get(f"/api/v1/people/{person}/walks").json()["walks"]) == 1
+    again = client.post(
+        "/upload", data={"csrf": page_csrf(client)}, files=_files((HRM.name, HRM.read_bytes()))
+    )
+    assert "Already uploaded before" in again.text
+
+
+def test_upload_over_the_limit_is_413_and_stores_nothing(web: Web) -> None:
+    """A file over the per-file limit refuses the whole request with a clear 413 message."""
+    client = web.walker("cy@example.org")
+    person = client.get("/api/v1/me").json()["person_id"]
+    huge = b"\0" * ((4 << 20) + 1)
+    api = client.post(
+        f"/api/v1/people/{person}/imports",
+        headers={"X-CSRF-Token": page_csrf(client)},
+        files=_files((HRM.name, HRM.read_bytes()), ("huge.fit", huge)),
+    )
+    assert api.status_code == 413
+    error = api.json()["error"]
+    assert error["type"] == "upload_too_large"
+    assert "huge.fit" in error["message"] and "limit" in error["message"]
+    form = client.post(
+        "/upload",
+        data={"csrf": page_csrf(client)},
+        files=_files((HRM.name, HRM.read_bytes()), ("huge.fit", huge)),
+    )
+    assert form.status_code == 413
+    assert "over the 4 MB limit" in form.text
+    assert client.get(f"/api/v1/people/{person}/walks").json()["walks"] == []
+
+
+def test_upload_page_has_script_and_a_plain_form_fallback(web: Web) -> None:
+    """The upload page posts to /upload without script, and names the API for the script."""
+    client = web.walker("dee@example.org")
+    page = client.get("/upload")
+    assert 'action="/upload"' in page.text and 'enctype="multipart/form-data"' in page.text
+    assert 'name="files"' in page.text and "multiple" in page.text
+    assert "/static/upload.js" in page.text
+    assert client.get("/static/upload.js").status_code == 200
