@@ -10,13 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from walkrx.domain.activity import Activity
-from walkrx.domain.metrics import (
-    analyze,
-    band_bpm,
-    estimate_hrmax,
-    haversine_m,
-    round_half_up,
-)
+from walkrx.domain.metrics import analyze, haversine_m
+from walkrx.domain.zones import band_bpm, estimate_hrmax, round_half_up
 from walkrx.errors import InvalidInputError
 
 START = datetime(2024, 5, 1, 7, 0, tzinfo=UTC)
@@ -161,9 +156,9 @@ def test_band_rounds_half_up_from_unrounded_hrmax() -> None:
 
 def test_reserve_band_needs_resting_rate() -> None:
     """Karvonen: rest + p·(HRmax − rest); refused without a resting heart rate."""
-    assert band_bpm(180, 0.50, 0.65, resting=60, method="reserve") == (120, 138)
+    assert band_bpm(180, 0.50, 0.65, resting=60, method="hrr") == (120, 138)
     with pytest.raises(InvalidInputError, match="resting"):
-        band_bpm(180, 0.50, 0.65, method="reserve")
+        band_bpm(180, 0.50, 0.65, method="hrr")
     with pytest.raises(InvalidInputError):
         band_bpm(180, 70, 80)  # percentages, not fractions
 

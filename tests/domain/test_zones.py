@@ -19,6 +19,7 @@ from walkrx.domain.zones import (
     round_half_up,
     zones_for,
 )
+from walkrx.errors import InvalidInputError
 
 from .strategies import person, protocol
 
@@ -145,7 +146,7 @@ def test_hrr_band() -> None:
 
 def test_hrr_needs_resting_heart_rate() -> None:
     """spec 2 reserve form: refused without a resting heart rate."""
-    with pytest.raises(AssertionError):
+    with pytest.raises(InvalidInputError, match="resting heart rate"):
         zones_for(settings(zone_method="hrr", resting_hr=None), DEFAULTS)
 
 

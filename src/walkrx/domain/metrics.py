@@ -1,14 +1,7 @@
-"""Heart-rate zones and per-walk metrics (program spec sections 2 and 9). Pure standard library.
+"""Per-walk metrics (program spec section 9). Pure standard library.
 
-Zones
------
-- `estimate_hrmax(age, formula)`: Tanaka 208 − 0.7·age (default), Fox 220 − age, Gellish
-  207 − 0.7·age, Nes 211 − 0.64·age. Unrounded; any age formula is off by about ±10 bpm.
-- `band_bpm(hrmax, low, high, resting, method)`: the band's limits in whole bpm, computed from the
-  unrounded HRmax and rounded half up (122.5 -> 123). `low`/`high` are fractions (0.70, 0.80).
-  method "hrmax": p·HRmax; method "reserve" (Karvonen): rest + p·(HRmax − rest), which needs a
-  resting heart rate. Decimal arithmetic on the shortest decimal form of each input keeps
-  175 × 0.7 at exactly 122.5 (binary floats would give 122.4999…).
+The heart-rate band comes from `walkrx.domain.zones` (HRmax estimates, band in bpm, exact
+half-up rounding); `analyze` takes it as (lo, hi).
 
 Per-walk metrics (`analyze`)
 ----------------------------
@@ -67,11 +60,9 @@ import math
 from bisect import bisect_left, insort
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from walkrx.domain.activity import Activity
-from walkrx.errors import InvalidInputError
 
 MAX_GAP_S = 30.0
 MIN_EFFICIENCY_MOVING_S = 10 * 60
@@ -86,73 +77,6 @@ SPIKE_MARGIN_BPM = 10.0
 SPIKE_HALF_WINDOW_S = 60.0
 DRIFT_MIN_MOVING_S = 30 * 60
 EARTH_RADIUS_M = 6_371_008.8
-
-HRMAX_FORMULAS: dict[str, tuple[str, str]] = {
-    # name: (intercept, slope per year of age)
-    "tanaka": ("208", "0.7"),
-    "fox": ("220", "1"),
-    "gellish": ("207", "0.7"),
-    "nes": ("211", "0.64"),
-}
-
-
-def _dec(value: float) -> Decimal:
-    return Decimal(repr(float(value)))
-
-
-def round_half_up(value: float) -> int:
-    """`value` rounded to a whole number, halves away from zero (122.5 -> 123)."""
-    return int(_dec(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def estimate_hrmax(age: float, formula: str = "tanaka") -> float:
-    """HRmax estimated from age (unrounded): tanaka (default), fox, gellish or nes."""
-    try:
-        intercept, slope = HRMAX_FORMULAS[formula]
-    except KeyError:
-        known = ", ".join(HRMAX_FORMULAS)
-        raise InvalidInputError(
-            f"unknown HRmax formula '{formula}'; choose one of: {known}"
-        ) from None
-    if not 0 < age < 120:
-        raise InvalidInputError(f"age {age} is outside 1–119 years; give an age in years")
-    return float(Decimal(intercept) - Decimal(slope) * _dec(age))
-
-
-def band_bpm(
-    hrmax: float,
-    low: float,
-    high: float,
-    resting: float | None = None,
-    method: str = "hrmax",
-) -> tuple[int, int]:
-    """The target band (lo, hi) in whole bpm, from the unrounded HRmax, rounded half up."""
-    if not 0 < low < high <= 1:
-        raise InvalidInputError(
-            f"band limits {low}–{high} must be fractions with 0 < low < high ≤ 1 (0.70 for 70 %)"
-        )
-    if hrmax <= 0:
-        raise InvalidInputError(f"HRmax {hrmax} must be positive")
-    if method == "hrmax":
-        lo = _dec(hrmax) * _dec(low)
-        hi = _dec(hrmax) * _dec(high)
-    elif method == "reserve":
-        if resting is None:
-            raise InvalidInputError(
-                "the heart-rate-reserve band needs a resting heart rate; give one or use the "
-                "HRmax band"
-            )
-        if not 0 < resting < hrmax:
-            raise InvalidInputError(f"resting heart rate {resting} must be between 0 and HRmax")
-        reserve = _dec(hrmax) - _dec(resting)
-        lo = _dec(resting) + _dec(low) * reserve
-        hi = _dec(resting) + _dec(high) * reserve
-    else:
-        raise InvalidInputError(f"unknown band method '{method}'; use 'hrmax' or 'reserve'")
-    return (
-        int(lo.quantize(Decimal(1), rounding=ROUND_HALF_UP)),
-        int(hi.quantize(Decimal(1), rounding=ROUND_HALF_UP)),
-    )
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from walkrx.domain.numbers import exact, round_half_up
+
 
 @dataclass(frozen=True)
 class Phase:
@@ -148,8 +150,8 @@ class Protocol:
                 phase=phase.number,
                 walks_min=phase.walks_min,
                 walks_max=phase.walks_max,
-                minutes_min=_round_half_up(phase.minutes_min * scale),
-                minutes_max=_round_half_up(phase.minutes_max * scale),
+                minutes_min=round_half_up(exact(phase.minutes_min) * exact(scale)),
+                minutes_max=round_half_up(exact(phase.minutes_max) * exact(scale)),
                 long_walk_minutes=None,
                 tempo=False,
             )
@@ -177,7 +179,3 @@ class Protocol:
         previous_last = table[index - 1].last_week
         assert previous_last is not None
         return previous_last
-
-
-def _round_half_up(value: float) -> int:
-    return int(value + 0.5 + 1e-9)

@@ -37,12 +37,12 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, BinaryIO
 
 import fitdecode
 
 from walkrx.domain.activity import Activity
+from walkrx.domain.numbers import round_half_up
 from walkrx.errors import ImportFileError
 from walkrx.importers.base import register
 
@@ -210,10 +210,6 @@ def _groups(stream: BinaryIO, name: str) -> list[_Group]:
     return groups
 
 
-def _round_half_up(value: float) -> int:
-    return int(Decimal(repr(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 def _beats(hr_messages: Sequence[Sequence[fitdecode.types.FieldData]]) -> list[tuple[float, int]]:
     """(raw FIT time in seconds, bpm) for every beat in `hr` messages, in order."""
     beats: list[tuple[float, int]] = []
@@ -285,7 +281,7 @@ def _merge_beats(
         last = bisect_right(beat_times, t)
         if last > first:
             window = [beats[k][1] for k in range(first, last)]
-            hr[i] = float(_round_half_up(sum(window) / len(window)))
+            hr[i] = float(round_half_up(sum(window) / len(window)))
             filled += 1
     return filled
 

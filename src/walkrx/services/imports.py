@@ -23,7 +23,8 @@ import tzfpy  # offline GPS-to-time-zone lookup (MIT)
 from walkrx.domain.activity import Activity
 from walkrx.domain.metrics import WalkMetrics, analyze
 from walkrx.domain.model import Person, Walk
-from walkrx.domain.zones import estimate_hrmax, round_half_up, zones_for
+from walkrx.domain.protocol import ZoneDefaults
+from walkrx.domain.zones import band_bpm, estimate_hrmax, zones_for
 from walkrx.errors import ImportFileError, InvalidInputError, NotFoundError
 from walkrx.importers import read_file
 from walkrx.importers.archive import is_gzip, is_zip, read_archive
@@ -212,7 +213,8 @@ def band_from(max_hr: int | None, age: int | None) -> tuple[int, int] | None:
         hrmax = estimate_hrmax(age)
     else:
         return None
-    return round_half_up(0.7 * hrmax), round_half_up(0.8 * hrmax)
+    defaults = ZoneDefaults()
+    return band_bpm(hrmax, defaults.hrmax_low, defaults.hrmax_high)
 
 
 def analyse_files(
