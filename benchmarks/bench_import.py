@@ -5,7 +5,7 @@
 
 Generates deterministic inputs (see generate.py): a 10-hour 1 Hz walk as GPX and as TCX, and an
 Apple Health export.zip with about 500 MB of export.xml; FIT uses the real 100k-record file
-/work/shared/data/fit/muktihari__big_activity.fit (a ride: imported with include_other_sports).
+tests/data/fit/muktihari__big_activity.fit (a ride: imported with include_other_sports).
 `--quick` makes the generated inputs about 20x smaller and times each task once.
 
 Every measurement runs in a fresh child process (this script with `--child TASK`), so the peak
@@ -41,7 +41,7 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
-FIT_SOURCE = Path("/work/shared/data/fit/muktihari__big_activity.fit")
+FIT_SOURCE = Path(__file__).resolve().parents[1] / "tests" / "data" / "fit" / "muktihari__big_activity.fit"
 WALK_POINTS = 36_000  # 10 hours at 1 Hz
 APPLE_XML_MB = 500
 QUICK_FACTOR = 20
