@@ -41,7 +41,8 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
-FIT_SOURCE = Path(__file__).resolve().parents[1] / "tests" / "data" / "fit" / "muktihari__big_activity.fit"
+REPO = Path(__file__).resolve().parents[1]
+FIT_SOURCE = REPO / "tests" / "data" / "fit" / "muktihari__big_activity.fit"
 WALK_POINTS = 36_000  # 10 hours at 1 Hz
 APPLE_XML_MB = 500
 QUICK_FACTOR = 20
