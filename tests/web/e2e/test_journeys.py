@@ -162,6 +162,7 @@ def test_walker_and_clinician_journey(browsing: Browsing) -> None:
     expect(doctor.get_by_role("heading", level=1)).to_have_text(email)
     expect(doctor.locator("#walks")).to_contain_text("diary")
     expect(doctor.locator("#checkins")).to_be_visible()
+    expect(doctor.locator("svg[role=img]")).to_have_count(4)
     browsing.shot(doctor, "patient")
     doctor.get_by_role("link", name="Adjust protocol, start phase or thresholds").click()
     expect(doctor.get_by_label("review.too_little_fraction")).to_have_value("0.75")
@@ -170,9 +171,9 @@ def test_walker_and_clinician_journey(browsing: Browsing) -> None:
 
 
 def test_red_flag_at_check_in_pauses_the_program(browsing: Browsing) -> None:
-    """A yes at the morning check-in shows what to do at once, and Today shows the pause."""
+    """A yes at check-in shows what to do at once and Today pauses; the clinician clears it."""
     context = browsing.context()
-    page, _email_address = new_walker(browsing, context)
+    page, email = new_walker(browsing, context)
     _visit(browsing, page, "/checkin", "checkin")
     page.get_by_text("Safety questions").click()  # the questions sit in a <details>
     page.locator("label[for=saddle_numbness-yes]").click()
@@ -184,6 +185,30 @@ def test_red_flag_at_check_in_pauses_the_program(browsing: Browsing) -> None:
     _visit(browsing, page, "/today", "today-paused")
     expect(page.get_by_role("heading", name="Your program is paused")).to_be_visible()
     expect(page.locator(".today-walk")).to_have_count(0)
+
+    # the walker's clinician sees the flag at the top of the panel and clears it
+    clinic = browsing.context()
+    doctor = clinic.new_page()
+    doctor_email = _email("clinician")
+    sign_up(browsing, doctor, doctor_email, role="clinician")
+    doctor.get_by_label("Patient's e-mail address").fill(email)
+    doctor.get_by_role("button", name="Send invitation").click()
+    _visit(browsing, page, "/invitations", "invitations")
+    page.get_by_role("button", name="Accept").click()
+    _visit(browsing, doctor, "/clinician", "panel-flagged")
+    card = doctor.locator("#panel > li").filter(has_text=email)
+    expect(card).to_contain_text("Emergency red flag")
+    expect(card).to_contain_text("saddle numbness")
+    card.get_by_role("link", name=email).click()
+    expect(doctor.get_by_role("alert")).to_contain_text("Walking is paused")
+    browsing.shot(doctor, "patient-flagged")
+    doctor.get_by_label("Note (why it can be cleared)").fill("Seen in ED today: no cauda equina")
+    doctor.get_by_role("button", name="Clear red flags").click()
+    expect(doctor.locator("#clearings")).to_contain_text(f"by {doctor_email}")
+    expect(doctor.locator("#clearings")).to_contain_text("Seen in ED today")
+    browsing.shot(doctor, "patient-cleared")
+    _visit(browsing, page, "/today", "today-resumed")
+    expect(page.get_by_role("heading", name="Your program is paused")).to_have_count(0)
 
 
 def test_phone_sized_today_and_log(browsing: Browsing) -> None:
