@@ -233,3 +233,17 @@ def test_adjust_thresholds_changes_the_review(database: Database) -> None:
     with pytest.raises(AdjustmentError) as out_of_range:
         clinic.adjust(database, doctor, int(ref), start_position="99")
     assert set(out_of_range.value.errors) == {"start_position"}
+
+
+def test_switching_protocol_does_not_carry_the_old_defaults(database: Database) -> None:
+    """A form posted with the old protocol's values, and a new protocol, stores no adjustment."""
+    doctor = _clinician(database)
+    ref = _patient(database, doctor, "switch@x.example", protocol="walkback-26wk")
+    person = program.programme(database, ref, TODAY).person
+    shown = {t.key: str(t.value) for t in clinic.thresholds(person)}
+    assert shown["referral.first_week"] == "8"
+    shown["review.too_much_fraction"] = "1.5"  # the one change the clinician made
+    clinic.adjust(database, doctor, int(ref), protocol="walking-6wk", values=shown)
+    changed = program.programme(database, ref, TODAY).person
+    assert changed.protocol == "walking-6wk"
+    assert changed.adjustments == (("review.too_much_fraction", 1.5),)

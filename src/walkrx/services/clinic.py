@@ -325,6 +325,8 @@ def adjust(
             errors["start_position"] = "give a whole number of weeks"
     adjustments: dict[str, float] | None = None
     if values is not None:
+        switching = chosen != prog.person.protocol
+        shown = {t.key: t.value for t in thresholds(prog.person)}  # what the form showed
         known = {t.key: t for t in thresholds(dataclasses.replace(prog.person, protocol=chosen))}
         adjustments = {}
         for key, text in values.items():
@@ -340,6 +342,8 @@ def adjust(
                 kind = "a whole number" if threshold.integer else "a number"
                 errors[key] = f"give {kind}, not '{text.strip()}'"
                 continue
+            if switching and number == shown.get(key):
+                continue  # left as the old protocol had it: take the new protocol's own value
             if number != threshold.default:
                 adjustments[key] = number
     if errors:
