@@ -11,6 +11,7 @@ import importlib
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -32,6 +33,11 @@ from walkrx.web.routes import api, auth, imports, walker
 from walkrx.web.settings import WebSettings
 
 HERE = Path(__file__).resolve().parent
+
+
+def _day(iso: str) -> str:
+    """An ISO date as people read it: 2026-03-02 -> Mon 2 Mar 2026."""
+    return date.fromisoformat(iso).strftime("%a %-d %b %Y")
 
 
 def _error_type(exc: WalkrxError) -> str:
@@ -122,6 +128,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.state.settings = settings
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["disclaimer"] = DISCLAIMER
+    templates.env.filters["day"] = _day
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_exception_handler(WalkrxError, _walkrx_error)
