@@ -90,3 +90,33 @@ def test_upload_page_has_script_and_a_plain_form_fallback(web: Web) -> None:
     assert 'name="files"' in page.text and "multiple" in page.text
     assert "/static/upload.js" in page.text
     assert client.get("/static/upload.js").status_code == 200
+
+
+def test_duplicate_walk_links_to_the_record_kept_aside(web: Web) -> None:
+    """A watch file replacing a hand-logged walk says so with a link; 'keep this record' swaps."""
+    client = web.walker("eve@example.org")
+    csrf = page_csrf(client)
+    person = client.get("/api/v1/me").json()["person_id"]
+    diary_walk = client.post(
+        f"/api/v1/people/{person}/walks",
+        headers={"X-CSRF-Token": csrf},
+        json={
+            "date": "2017-06-11",
+            "start": "14:32",
+            "timezone": "UTC",
+            "minutes": 20,
+            "pain_before": 2,
+        },
+    ).json()
+    response = client.post(
+        "/upload", data={"csrf": csrf}, files=_files((FENIX_WALK.name, FENIX_WALK.read_bytes()))
+    )
+    link = f'<a href="/walks/{diary_walk["id"]}">open walk {diary_walk["id"]}'
+    assert link in response.text
+    assert "walkrx walks prefer" not in response.text
+    walks = client.get(f"/api/v1/people/{person}/walks").json()["walks"]
+    assert [w["source"] for w in walks] == ["fit"]
+    assert walks[0]["pain_before"] == 2  # the person's rating moved to the richer record
+    client.post(f"/walks/{diary_walk['id']}/prefer", data={"csrf": csrf})
+    walks = client.get(f"/api/v1/people/{person}/walks").json()["walks"]
+    assert [w["id"] for w in walks] == [diary_walk["id"]]

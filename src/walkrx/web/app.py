@@ -22,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -38,6 +39,24 @@ HERE = Path(__file__).resolve().parent
 def _day(iso: str) -> str:
     """An ISO date as people read it: 2026-03-02 -> Mon 2 Mar 2026."""
     return date.fromisoformat(iso).strftime("%a %-d %b %Y")
+
+
+_CLI_PREFER = re.compile(r"'walkrx walks prefer (\d+)'")
+_CLI_DELETE = re.compile(r"'walkrx walks delete ID'")
+
+
+def _web_hints(message: str) -> Markup:
+    """Service messages name CLI commands; on a page they become links to the walk's page."""
+    parts = _CLI_PREFER.split(_CLI_DELETE.sub("delete it from its page", message))
+    html = Markup("")
+    for index, part in enumerate(parts):
+        if index % 2:  # a walk id captured by the pattern
+            html += Markup('<a href="/walks/{0}">open walk {0} and keep that record</a>').format(
+                int(part)
+            )
+        else:
+            html += escape(part)
+    return html
 
 
 def _error_type(exc: WalkrxError) -> str:
@@ -129,6 +148,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["disclaimer"] = DISCLAIMER
     templates.env.filters["day"] = _day
+    templates.env.filters["web_hints"] = _web_hints
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_exception_handler(WalkrxError, _walkrx_error)

@@ -17,11 +17,26 @@
     parent.appendChild(p);
   }
 
+  // Service messages name CLI commands; here they become a link to the walk's page.
+  function hinted(parent, text) {
+    var p = document.createElement("p");
+    var parts = text.replace("'walkrx walks delete ID'", "delete it from its page")
+      .split(/'walkrx walks prefer (\d+)'/);
+    parts.forEach(function (part, i) {
+      if (i % 2 === 0) { p.appendChild(document.createTextNode(part)); return; }
+      var a = document.createElement("a");
+      a.href = "/walks/" + part;
+      a.textContent = "open walk " + part + " and keep that record";
+      p.appendChild(a);
+    });
+    parent.appendChild(p);
+  }
+
   function show(item, outcome) {
     item.className = "result " + (outcome.failed.length ? "failed" : outcome.stored.length ? "ok" : "neutral");
     if (outcome.stored.length) { line(item, outcome.stored.length + " walk(s) stored."); }
     if (outcome.unchanged) { line(item, "Already uploaded before: nothing changed."); }
-    else { outcome.messages.forEach(function (m) { line(item, m); }); }
+    else { outcome.messages.forEach(function (m) { hinted(item, m); }); }
     outcome.skipped.forEach(function (s) { line(item, "Skipped " + s.file + ": " + s.reason); });
     outcome.failed.forEach(function (f) { line(item, "Failed " + f.file + ": " + f.error, "error-message"); });
   }
