@@ -144,3 +144,12 @@ def test_app_factory_reads_nothing_at_import() -> None:
     """Importing the web app opens no database: create_app is what makes one, at start-up."""
     app = create_app(WebSettings(database_url="sqlite:////nonexistent/dir/x.db"))
     assert not hasattr(app.state, "db")
+
+
+def test_pages_carry_security_headers(web: Web) -> None:
+    """Pages forbid framing and sniffing and load nothing from other origins."""
+    response = web.client().get("/signin")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy

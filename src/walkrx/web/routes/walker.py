@@ -116,7 +116,6 @@ def _profile(form: PostedForm) -> dict[str, Any]:
         "goals": goals,
         "settings": settings,
         "protocol": protocol,
-        "display_name": text(form, "display_name"),
     }
 
 
