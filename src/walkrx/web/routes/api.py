@@ -77,6 +77,16 @@ class CheckInIn(BaseModel):
     psfs: list[int] = Field(default_factory=list)
 
 
+class Me(BaseModel):
+    """The account behind the token or session."""
+
+    id: int
+    email: str
+    name: str
+    role: str = Field(description="walker or clinician")
+    person_id: int | None = Field(description="the walker's own program, once set up")
+
+
 def _logged_json(logged: diary.LoggedWalk) -> Json:
     return {
         **views.walk_json(logged.walk),
@@ -86,15 +96,11 @@ def _logged_json(logged: diary.LoggedWalk) -> Json:
 
 
 @router.get("/me")
-def me(user: CurrentUser) -> Json:
+def me(user: CurrentUser) -> Me:
     """Who this token or session belongs to, and their own program's person id (if any)."""
-    return {
-        "id": user.id,
-        "email": user.email,
-        "name": user.name,
-        "role": user.role,
-        "person_id": user.person_id,
-    }
+    return Me(
+        id=user.id, email=user.email, name=user.name, role=user.role, person_id=user.person_id
+    )
 
 
 @router.get("/people/{person_id}/zones")
