@@ -61,6 +61,35 @@ def test_a_yes_shows_advice_at_once_and_pauses_today(web: Web) -> None:
     assert client.get(f"/api/v1/people/{person}/today").json()["paused_by"] == ["night_pain"]
 
 
+def test_a_yes_at_step_one_is_kept_even_if_onboarding_stops_there(web: Web) -> None:
+    """spec 7: a yes is stored at once; leaving after step 1 loses nothing, and the program starts
+    paused with the answer dated the day it was given."""
+    client = web.sign_up("dee@example.org")
+    step1 = client.get("/onboarding")
+    answers = {c.value: "no" for c in RedFlag} | {"fever_unwell": "yes"}
+    client.post("/onboarding/flags", data=answers | {"csrf": csrf_of(step1.text)})
+    # the person leaves; later they come back to onboarding and see the advice again
+    again = client.get("/onboarding")
+    assert ADVICE[RedFlagTier.URGENT][:40] in again.text
+    # this time they answer no to everything at step 1 and finish: the earlier yes still counts
+    no_answers = {c.value: "no" for c in RedFlag}
+    step2 = client.post("/onboarding/flags", data=no_answers | {"csrf": csrf_of(again.text)})
+    assert ADVICE[RedFlagTier.URGENT][:40] not in step2.text
+    step3 = client.post(
+        "/onboarding/profile",
+        data={"csrf": csrf_of(step2.text), "age": "45", "start": "2026-01-05", "timezone": "UTC"},
+    )
+    carried: dict[str, list[str]] = {}
+    for name, value in re.findall(
+        r'<input type="hidden" name="([^"]+)" value="([^"]*)">', step3.text
+    ):
+        carried.setdefault(name, []).append(value)
+    carried["csrf"] = carried["csrf"][:1]
+    client.post("/onboarding/start", data=carried)
+    person = _person(client)
+    assert client.get(f"/api/v1/people/{person}/today").json()["paused_by"] == ["fever_unwell"]
+
+
 def test_emergency_yes_says_go_now(web: Web) -> None:
     """An emergency-tier yes in onboarding tells the person to go to an emergency department."""
     client = web.sign_up("cy@example.org")

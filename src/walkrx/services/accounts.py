@@ -25,12 +25,13 @@ import hashlib
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from walkrx.domain.codes import RedFlag
 from walkrx.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from walkrx.storage import Database, UnitOfWork
 from walkrx.storage.accounts import StoredLink, StoredUser
@@ -256,6 +257,38 @@ def attach_person(db: Database, user: User, person_id: int) -> User:
         stored = uow.users.set_person(stored.id, person_id)
         uow.commit()
     return _public(stored)
+
+
+# --- onboarding red flags -----------------------------------------------------------------------
+
+
+def hold_onboarding_flags(db: Database, user: User, flags: tuple[RedFlag, ...], day: date) -> None:
+    """Store red-flag answers given before the program exists (spec 7: never silently lost).
+
+    They accumulate (a later "no" never erases an earlier "yes": only a recorded clearing does) and
+    become a check-in dated the first day one was given when onboarding creates the program.
+    """
+    with UnitOfWork(db) as uow:
+        stored = _current(uow, user)
+        held, held_on = uow.users.pending_flags(stored.id)
+        codes = tuple(dict.fromkeys((*held, *(f.value for f in flags))))
+        first = held_on or (day if codes else None)
+        uow.users.set_pending_flags(stored.id, codes, first)
+        uow.commit()
+
+
+def onboarding_flags(db: Database, user: User) -> tuple[tuple[RedFlag, ...], date | None]:
+    """Red-flag answers held from onboarding, and the day they were given."""
+    with UnitOfWork(db) as uow:
+        codes, day = uow.users.pending_flags(_current(uow, user).id)
+    return tuple(RedFlag(c) for c in codes), day
+
+
+def release_onboarding_flags(db: Database, user: User) -> None:
+    """Forget the held answers once they are stored as a check-in of the program."""
+    with UnitOfWork(db) as uow:
+        uow.users.set_pending_flags(_current(uow, user).id, (), None)
+        uow.commit()
 
 
 # --- care links ---------------------------------------------------------------------------------

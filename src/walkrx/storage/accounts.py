@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -97,6 +97,20 @@ class UsersRepository:
         self._session.execute(
             update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash)
         )
+
+    def set_pending_flags(self, user_id: int, codes: tuple[str, ...], day: date | None) -> None:
+        """Hold onboarding red-flag answers until the account has a program."""
+        self._session.execute(
+            update(UserRow)
+            .where(UserRow.id == user_id)
+            .values(pending_red_flags=",".join(codes), pending_flags_on=day)
+        )
+
+    def pending_flags(self, user_id: int) -> tuple[tuple[str, ...], date | None]:
+        row = self._session.get(UserRow, user_id)
+        if row is None or not row.pending_red_flags:
+            return (), None
+        return tuple(row.pending_red_flags.split(",")), row.pending_flags_on
 
     def set_person(self, user_id: int, person_id: int | None) -> StoredUser:
         """Make `person_id` the account's own program (a missing person raises NotFoundError)."""

@@ -233,6 +233,10 @@ class UserRow(Base):
     person_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), unique=True
     )
+    # Red-flag answers given at onboarding before the program exists (spec 7: never lost);
+    # they become a check-in when the program is created.
+    pending_red_flags: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    pending_flags_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = _created_at()
 
 

@@ -67,17 +67,27 @@ def _onboarding_context() -> dict[str, Any]:
 
 
 @router.get("/onboarding", response_class=HTMLResponse)
-def onboarding(request: Request, user: CurrentUser) -> Response:
+def onboarding(db: Db, request: Request, user: CurrentUser) -> Response:
     """Step 1: the warning-sign questions, before anything else (spec section 7)."""
     if user.person_id is not None:
         return RedirectResponse("/today", status_code=303)
-    return page(request, "onboarding_flags.html", **_onboarding_context())
+    held, _ = accounts.onboarding_flags(db, user)
+    tier = highest_tier(held)
+    return page(
+        request,
+        "onboarding_flags.html",
+        tier=tier.value if tier else None,
+        advice=advice(tier) if tier else None,
+        **_onboarding_context(),
+    )
 
 
 @router.post("/onboarding/flags", response_class=HTMLResponse)
-def onboarding_flags(request: Request, user: CurrentUser, form: PostedForm) -> Response:
-    """A yes is acted on at once: the advice shows now; step 2 follows when they are ready."""
+def onboarding_flags(db: Db, request: Request, user: CurrentUser, form: PostedForm) -> Response:
+    """A yes is acted on at once: the advice shows now and the answer is stored at once (held on
+    the account until the program exists); step 2 follows when they are ready."""
     flags = _red_flag_answers(form)
+    accounts.hold_onboarding_flags(db, user, flags, datetime.now(UTC).date())
     tier = highest_tier(flags)
     return page(
         request,
@@ -133,7 +143,8 @@ def onboarding_start(db: Db, user: CurrentUser, form: PostedForm) -> Response:
     if user.person_id is not None:
         return RedirectResponse("/today", status_code=303)
     profile = _profile(form)
-    flags = _red_flag_answers(form)
+    held, held_on = accounts.onboarding_flags(db, user)
+    flags = tuple(dict.fromkeys((*held, *_red_flag_answers(form))))
     settings = profile["settings"]
     person = program.init_program(
         db,
@@ -153,7 +164,9 @@ def onboarding_start(db: Db, user: CurrentUser, form: PostedForm) -> Response:
     user = accounts.attach_person(db, user, person.id)
     ref = accounts.authorise(db, user, person.id, write=True)
     local_today = datetime.now(UTC).astimezone(ZoneInfo(person.timezone)).date()
-    diary.record_checkin(db, ref, CheckIn(id=None, day=local_today, seq=0, red_flags=flags))
+    day = min(held_on, local_today) if held_on else local_today
+    diary.record_checkin(db, ref, CheckIn(id=None, day=day, seq=0, red_flags=flags))
+    accounts.release_onboarding_flags(db, user)
     return RedirectResponse("/today", status_code=303)
 
 
