@@ -72,6 +72,11 @@ def _required_date(value: str, label: str) -> date:
     return parsed
 
 
+def _programme(db: str | None, person: str | None, today: str | None) -> program.Programme:
+    """The person's program as of --today (default: today where they live)."""
+    return program.programme(open_database(db), person, _date(today, "--today"))
+
+
 def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -203,7 +208,7 @@ def zones(
     today: TodayOption = None,
 ) -> None:
     """Show HRmax and your target heart-rate band in bpm."""
-    prog = program.programme(open_database(db), person, _date(today, "--today"))
+    prog = _programme(db, person, today)
     z = prog.zones()
     if as_json:
         _print_json(views.zones_json(z))
@@ -234,7 +239,7 @@ def plan(
     today: TodayOption = None,
 ) -> None:
     """Show the dated walks of the program, as reviews have shaped it."""
-    prog = program.programme(open_database(db), person, _date(today, "--today"))
+    prog = _programme(db, person, today)
     weeks = prog.plan()
     if ics is not None:
         ics.write_bytes(plan_to_ics(weeks, prog.person.name, datetime.now(UTC)))
@@ -261,7 +266,7 @@ def today_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """What to do today: a walk, a rest day, or a pause for a warning sign."""
-    prog = program.programme(open_database(db), person, _date(today, "--today"))
+    prog = _programme(db, person, today)
     t = program.today_view(prog)
     if as_json:
         _print_json(
@@ -704,7 +709,7 @@ def week(
     today: TodayOption = None,
 ) -> None:
     """One week: walks, minutes, target-zone minutes, long/tempo walk, adherence, pain."""
-    prog = program.programme(open_database(db), person, _date(today, "--today"))
+    prog = _programme(db, person, today)
     k = number if number is not None else max(1, prog.current_week)
     if k < 1:
         raise InvalidInputError("week numbers start at 1")
@@ -754,7 +759,7 @@ def review(
     today: TodayOption = None,
 ) -> None:
     """The decision for every completed week, with its reasons and the next week's plan."""
-    prog = program.programme(open_database(db), person, _date(today, "--today"))
+    prog = _programme(db, person, today)
     if as_json:
         _print_json({"weeks": [views.review_json(r) for r in prog.reviews]})
         return

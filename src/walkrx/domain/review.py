@@ -30,6 +30,7 @@ from walkrx.domain.codes import (
 from walkrx.domain.model import CheckIn, Diary, Walk
 from walkrx.domain.pain import pain_status, peak_pain
 from walkrx.domain.protocol import Prescription, Protocol
+from walkrx.domain.redflags import highest_tier
 
 RETURN_TO_SPORT_GOAL = "return_to_sport"
 
@@ -115,15 +116,6 @@ def open_red_flags(diary: Diary, as_of: date) -> tuple[RedFlag, ...]:
         if not closed:
             found.extend(f for f in checkin.red_flags if f not in found)
     return tuple(sorted(found))
-
-
-def highest_tier(flags: Iterable[RedFlag]) -> RedFlagTier | None:
-    tiers = {f.tier for f in flags}
-    if RedFlagTier.EMERGENCY in tiers:
-        return RedFlagTier.EMERGENCY
-    if RedFlagTier.URGENT in tiers:
-        return RedFlagTier.URGENT
-    return None
 
 
 # --- weekly summary --------------------------------------------------------------------------

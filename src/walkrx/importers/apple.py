@@ -10,14 +10,18 @@ Some iOS versions write an invalid internal DTD: it is cut out before parsing (s
 
 from __future__ import annotations
 
+import functools
 import io
+import os
 import posixpath
 import zipfile
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from multiprocessing import get_context
 from typing import IO, Any
 
 from walkrx.domain.activity import Activity
@@ -82,12 +86,31 @@ class _Workout:
 
 
 def _apple_time(text: str | None) -> tuple[float, int | None] | None:
-    """'2019-06-11 15:00:42 -0700' -> (POSIX seconds, offset or None)."""
+    """'2019-06-11 15:00:42 -0700' -> (POSIX seconds, offset or None).
+
+    Apple writes every date in this one shape, millions of times per export: the date and offset
+    part is worked out once per day and cached, the clock time added with integer arithmetic.
+    Anything else goes through the general ISO parser.
+    """
     if not text:
         return None
-    if len(text) == 25 and text[10] == " " and text[19] == " ":
+    if len(text) == 25 and text[10] == " " and text[19] == " " and text[13] == text[16] == ":":
+        day = _apple_day(text[:10], text[20:])
+        if day is not None:
+            try:
+                clock = int(text[11:13]) * 3600 + int(text[14:16]) * 60 + int(text[17:19])
+            except ValueError:
+                clock = -1
+            if 0 <= clock < 86_400:
+                return day[0] + clock, day[1]
         text = text[:10] + "T" + text[11:19] + text[20:]
     return parse_time(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _apple_day(date_text: str, offset_text: str) -> tuple[float, int | None] | None:
+    """POSIX seconds of local midnight for a date and a '-0700' offset, and the offset."""
+    return parse_time(f"{date_text}T00:00:00{offset_text}")
 
 
 def _distance(value: str | None, unit: str | None) -> float | None:
@@ -230,6 +253,11 @@ def _read_zip(stream: IO[bytes], name: str) -> list[Activity]:
         info = zf.getinfo(member)
         guard = SizeGuard(name, DEFAULT_LIMITS)
         guard.check(member, info.file_size, info.compress_size, max_member=_MAX_EXPORT_BYTES)
+        folder = member[: -len("export.xml")]
+        known = set(names)
+        # Large exports: the route files are parsed in a second process while this one scans
+        # export.xml (they are independent, and the machine has more than one core).
+        early = _start_route_parsing(zf, names, folder, name, _path_of(stream))
         with zf.open(info) as raw:
             cleaned = CleanStream(
                 raw,
@@ -240,8 +268,12 @@ def _read_zip(stream: IO[bytes], name: str) -> list[Activity]:
                 ),
             )
             export = _scan(cleaned, name)
-        folder = member[: -len("export.xml")]
-        known = set(names)
+        parsed: _RouteResult = {}
+        if early is not None:
+            try:
+                parsed = early.result()
+            except Exception:
+                parsed = {}
 
         def route(path: str) -> list[Point] | None:
             candidate = folder + path.lstrip("/")
@@ -250,17 +282,68 @@ def _read_zip(stream: IO[bytes], name: str) -> list[Activity]:
                 candidate = next((n for n in names if n.endswith("/" + base)), "")
             if not candidate:
                 return None
-            rinfo = zf.getinfo(candidate)
-            guard.check(candidate, rinfo.file_size, rinfo.compress_size)
-            with zf.open(rinfo) as fh:
-                content = read_content(
-                    fh,
-                    f"{name}/{candidate}",
-                    check=lambda n: guard.check(candidate, n, rinfo.compress_size),
-                )
-            return [p for seg in content.segments for p in seg if p[0] is not None]
+            if candidate in parsed:
+                points, problem = parsed[candidate]
+                if problem is not None:
+                    raise ImportFileError(f"{name}/{candidate}", problem)
+                return points
+            return _route_points(zf, candidate, name, guard)
 
         return _activities(export, name, route)
+
+
+def _path_of(stream: IO[bytes]) -> str | None:
+    path = getattr(stream, "name", None)
+    return path if isinstance(path, str) and os.path.isfile(path) else None
+
+
+_PARALLEL_ROUTES_BYTES = 16 << 20  # below this, a second process costs more than it saves
+_RouteResult = dict[str, tuple[list[Point] | None, str | None]]
+
+
+def _start_route_parsing(
+    zf: zipfile.ZipFile, names: list[str], folder: str, name: str, path: str | None
+) -> Future[_RouteResult] | None:
+    """Hand the export's route files to a worker process when they are big enough to matter.
+
+    The worker opens the zip itself (so this process holds none of the route bytes meanwhile);
+    an export that is not a file on disk is read here, one route at a time, as before.
+    """
+    routes = [n for n in names if n.startswith(folder + "workout-routes/") and n.endswith(".gpx")]
+    total = sum(zf.getinfo(n).file_size for n in routes)
+    if path is None or total < _PARALLEL_ROUTES_BYTES or (os.cpu_count() or 1) < 2:
+        return None
+    executor = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+    future = executor.submit(_parse_routes, path, routes, name)
+    executor.shutdown(wait=False)  # the worker ends once its one task is done
+    return future
+
+
+def _route_points(zf: zipfile.ZipFile, candidate: str, name: str, guard: SizeGuard) -> list[Point]:
+    """The timed points of one route file inside the export, within the size guards."""
+    rinfo = zf.getinfo(candidate)
+    guard.check(candidate, rinfo.file_size, rinfo.compress_size)
+
+    def check(n: int) -> None:
+        guard.check(candidate, n, rinfo.compress_size)
+
+    with zf.open(rinfo) as fh:
+        content = read_content(fh, f"{name}/{candidate}", check=check)
+    return [p for seg in content.segments for p in seg if p[0] is not None]
+
+
+def _parse_routes(path: str, routes: list[str], name: str) -> _RouteResult:
+    """In the worker: each route file's points, or what was wrong with it (errors as text, so
+    nothing but plain values crosses between the processes). The same size guards apply."""
+    out: _RouteResult = {}
+    guard = SizeGuard(name, DEFAULT_LIMITS)
+    with zipfile.ZipFile(path) as zf:
+        for candidate in routes:
+            try:
+                out[candidate] = (_route_points(zf, candidate, name, guard), None)
+            except ImportFileError as exc:
+                out[candidate] = (None, exc.problem)
+    return out
 
 
 def _activities(

@@ -42,6 +42,22 @@ Point = tuple[
 
 _K_OTHER, _K_TIME, _K_ELE, _K_EXT, _K_HR, _K_TYPE = range(6)
 _HR_NAMES = frozenset({"hr", "heartrate", "heart_rate"})
+# the spellings devices write (matched by lxml in C, any namespace): gpxtpx and cluetrust `hr`,
+# Amazfit's bare `heartrate`, and their capitalised variants
+_HR_TAGS = tuple(
+    "{*}" + name
+    for name in (
+        "hr",
+        "HR",
+        "Hr",
+        "heartrate",
+        "heartRate",
+        "HeartRate",
+        "Heartrate",
+        "heart_rate",
+        "Heart_Rate",
+    )
+)
 
 
 @memo
@@ -92,12 +108,12 @@ def _point(elem: Any) -> Point:
         elif kind == _K_ELE:
             ele = to_float(child.text)
         elif kind == _K_EXT and hr is None:
-            for sub in child.iter():
-                stag = sub.tag
-                if isinstance(stag, str) and _kind(stag) == _K_HR:
-                    hr = to_float(sub.text)
-                    if hr is not None:
-                        break
+            # lxml picks the heart-rate elements in C, whatever their namespace, so extensions
+            # without heart rate (Apple's speed/course/accuracy) cost no Python loop
+            for sub in child.iter(_HR_TAGS):
+                hr = to_float(sub.text)
+                if hr is not None:
+                    break
     return t, off, hr, to_float(elem.get("lat")), to_float(elem.get("lon")), ele, None
 
 

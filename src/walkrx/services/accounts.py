@@ -259,6 +259,12 @@ def attach_person(db: Database, user: User, person_id: int) -> User:
     return _public(stored)
 
 
+def sent_links(db: Database, clinician: User) -> list[tuple[StoredLink, int | None]]:
+    """The clinician's own invitations, newest first, with the patient's person once accepted."""
+    with UnitOfWork(db) as uow:
+        return uow.links.sent_by(_current(uow, clinician).id)
+
+
 # --- onboarding red flags -----------------------------------------------------------------------
 
 

@@ -14,20 +14,18 @@ from datetime import date, datetime
 from enum import IntEnum
 from typing import Any
 
-from sqlalchemy import select
-
 from walkrx import protocols
 from walkrx.domain.codes import Decision, Flag, Reason, RedFlag, RedFlagTier, Referral
 from walkrx.domain.explain import DECISION_TEXT, FLAG_TEXT
 from walkrx.domain.model import CheckIn, FlagClearing, Person, Walk
-from walkrx.domain.review import WeekReview, highest_tier
+from walkrx.domain.redflags import highest_tier
+from walkrx.domain.review import WeekReview
 from walkrx.errors import InvalidInputError, ProtocolFileError
 from walkrx.protocols.loader import ADJUSTABLE_SECTIONS
 from walkrx.services import accounts, diary, program
 from walkrx.services.accounts import User
 from walkrx.services.program import Programme
 from walkrx.storage import Database
-from walkrx.storage.rows import CareLinkRow, UserRow
 
 LOW_ADHERENCE = 0.75  # below three quarters of the week's minimum walks or minutes
 
@@ -389,29 +387,18 @@ class SentInvitation:
 
 
 def sent_invitations(db: Database, clinician: User) -> list[SentInvitation]:
-    """Every invitation the clinician sent, newest first.
-
-    The accounts interface (decision 0004) has no listing of a clinician's own invitations yet;
-    this read-only query stands in for it and should move to `accounts` when one is added there.
-    """
-    with db.sessions() as session:
-        rows = session.execute(
-            select(CareLinkRow, UserRow.person_id)
-            .outerjoin(UserRow, CareLinkRow.patient_user_id == UserRow.id)
-            .where(CareLinkRow.clinician_id == clinician.id)
-            .order_by(CareLinkRow.created_at.desc(), CareLinkRow.id.desc())
-        ).all()
-        return [
-            SentInvitation(
-                id=link.id,
-                patient_email=link.patient_email,
-                status=link.status,
-                created_at=link.created_at,
-                answered_at=link.answered_at,
-                person_id=person_id if link.status == "accepted" else None,
-            )
-            for link, person_id in rows
-        ]
+    """Every invitation the clinician sent, newest first."""
+    return [
+        SentInvitation(
+            id=link.id,
+            patient_email=link.patient_email,
+            status=link.status,
+            created_at=link.created_at,
+            answered_at=link.answered_at,
+            person_id=person_id,
+        )
+        for link, person_id in accounts.sent_links(db, clinician)
+    ]
 
 
 def invite(db: Database, clinician: User, patient_email: str) -> accounts.Invitation:

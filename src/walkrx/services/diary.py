@@ -16,7 +16,8 @@ from walkrx.domain.codes import PainStatus, RedFlag, RedFlagTier, Terrain
 from walkrx.domain.model import CheckIn, FlagClearing, Person, Walk
 from walkrx.domain.pain import pain_status
 from walkrx.domain.protocol import Protocol
-from walkrx.domain.review import highest_tier, open_red_flags
+from walkrx.domain.redflags import highest_tier
+from walkrx.domain.review import open_red_flags
 from walkrx.domain.zones import in_band, zones_for
 from walkrx.errors import InvalidInputError, NotFoundError
 from walkrx.services.context import check_timezone, find_person, load_diary, load_protocol

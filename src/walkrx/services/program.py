@@ -11,12 +11,11 @@ from walkrx.domain.codes import GOALS, RedFlag
 from walkrx.domain.model import Diary, Person, ZoneSettings
 from walkrx.domain.plan import PlannedWalk, PlannedWeek, build_plan, walk_on
 from walkrx.domain.protocol import Protocol
-from walkrx.domain.redflags import advice
+from walkrx.domain.redflags import advice, highest_tier
 from walkrx.domain.review import (
     WeekReview,
     WeekSummary,
     completed_weeks,
-    highest_tier,
     open_red_flags,
     review_weeks,
     summarise_week,

@@ -252,6 +252,19 @@ class CareLinksRepository:
         )
         return [_link(row) for row in rows]
 
+    def sent_by(self, clinician_id: int) -> builtins.list[tuple[StoredLink, int | None]]:
+        """Every link a clinician started, newest first, with the patient's person once accepted."""
+        rows = self._session.execute(
+            select(CareLinkRow, UserRow.person_id)
+            .outerjoin(UserRow, CareLinkRow.patient_user_id == UserRow.id)
+            .where(CareLinkRow.clinician_id == clinician_id)
+            .order_by(CareLinkRow.created_at.desc(), CareLinkRow.id.desc())
+        ).all()
+        return [
+            (_link(link), person_id if link.status == "accepted" else None)
+            for link, person_id in rows
+        ]
+
     def pending_for(self, patient_email: str) -> builtins.list[StoredLink]:
         rows = self._session.scalars(
             select(CareLinkRow)
