@@ -69,6 +69,7 @@ def _kind(tag: Any) -> int:
     return kind
 
 
+_LOCAL_NAMES: dict[str, str] = {}  # full tag -> local name, filled as tags are met
 _TAGS = ["{*}Trackpoint", "{*}Track", "{*}Lap", "{*}Activity", "{*}Course"]
 
 # (point, speed in m/s from the ActivityExtension TPX, when given)
@@ -184,7 +185,10 @@ def read_tcx(source: XmlSource, name: str) -> list[Activity]:
         if not checked_root:
             _check_root(elem.getroottree().getroot(), name)
             checked_root = True
-        local = split_tag(elem.tag)[1]
+        tag = elem.tag
+        local = _LOCAL_NAMES.get(tag)
+        if local is None:
+            local = _LOCAL_NAMES[tag] = split_tag(tag)[1]
         if local == "Trackpoint":
             state.current.append(_trackpoint(elem))
             parent = elem.getparent()
