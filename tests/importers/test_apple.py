@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from activity_summary import summary
 
 from walkrx.errors import ImportFileError
 from walkrx.importers.apple import read_apple
@@ -22,24 +23,6 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "apple"
 INVALID = sorted((DATA / "invalid").glob("*"))
 SRC = Path(__file__).resolve().parents[2] / "src"
 PDT = -7 * 3600
-
-
-def summary(activity) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    return {
-        "sport": activity.sport,
-        "start": activity.start.isoformat(),
-        "utc_offset_s": activity.utc_offset_s,
-        "timezone": activity.timezone,
-        "samples": len(activity.t_s),
-        "hr_samples": sum(h is not None for h in activity.hr_bpm),
-        "first_s": activity.t_s[0] if activity.t_s else None,
-        "last_s": activity.t_s[-1] if activity.t_s else None,
-        "pauses": len(activity.pauses),
-        "total_distance_m": activity.total_distance_m,
-        "distance_samples": sum(d is not None for d in activity.distance_m),
-        "indoor": activity.indoor,
-        "device": activity.device,
-    }
 
 
 @pytest.mark.parametrize(

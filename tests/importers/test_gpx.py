@@ -11,6 +11,7 @@ from pathlib import Path
 
 import gpxpy
 import pytest
+from activity_summary import summary
 from lxml import etree
 
 from walkrx.errors import ImportFileError
@@ -20,24 +21,6 @@ from walkrx.importers.gpx import read_gpx, sniff_gpx
 DATA = Path(__file__).resolve().parent.parent / "data" / "gpx"
 REAL = sorted(DATA.glob("*.gpx"))
 INVALID = sorted((DATA / "invalid").glob("*.gpx"))
-
-
-def summary(activity) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    return {
-        "sport": activity.sport,
-        "start": activity.start.isoformat(),
-        "utc_offset_s": activity.utc_offset_s,
-        "timezone": activity.timezone,
-        "samples": len(activity.t_s),
-        "hr_samples": sum(h is not None for h in activity.hr_bpm),
-        "first_s": activity.t_s[0] if activity.t_s else None,
-        "last_s": activity.t_s[-1] if activity.t_s else None,
-        "pauses": len(activity.pauses),
-        "total_distance_m": activity.total_distance_m,
-        "distance_samples": sum(d is not None for d in activity.distance_m),
-        "indoor": activity.indoor,
-        "device": activity.device,
-    }
 
 
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import gpxpy
 import pytest
+from activity_summary import summary
 from lxml import etree
 
 from walkrx.errors import ImportFileError
@@ -22,24 +23,6 @@ INVALID = sorted((DATA / "invalid").glob("*.tcx"))
 TCD = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
 AX = "http://www.garmin.com/xmlschemas/ActivityExtension/v2"
 T0 = datetime(2024, 5, 4, 7, 30, tzinfo=UTC)
-
-
-def summary(activity) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    return {
-        "sport": activity.sport,
-        "start": activity.start.isoformat(),
-        "utc_offset_s": activity.utc_offset_s,
-        "timezone": activity.timezone,
-        "samples": len(activity.t_s),
-        "hr_samples": sum(h is not None for h in activity.hr_bpm),
-        "first_s": activity.t_s[0] if activity.t_s else None,
-        "last_s": activity.t_s[-1] if activity.t_s else None,
-        "pauses": len(activity.pauses),
-        "total_distance_m": activity.total_distance_m,
-        "distance_samples": sum(d is not None for d in activity.distance_m),
-        "indoor": activity.indoor,
-        "device": activity.device,
-    }
 
 
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
