@@ -10,7 +10,7 @@ import dataclasses
 import json
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,11 +24,11 @@ from walkrx.domain.explain import DISCLAIMER, PAIN_TEXT
 from walkrx.domain.model import CheckIn, Walk
 from walkrx.domain.redflags import advice
 from walkrx.domain.zones import ESTIMATE_ERROR_BPM, ZONE_LABEL
-from walkrx.errors import ConflictError, InvalidInputError, WalkrxError
+from walkrx.errors import InvalidInputError, WalkrxError
 from walkrx.reports.ics import plan_to_ics
-from walkrx.services import accounts, diary, imports, program, views
+from walkrx.services import diary, imports, program, views
 from walkrx.services.context import open_database
-from walkrx.services.demo import build_demo
+from walkrx.services.demo import DEMO_CLINICIAN, DEMO_WALKER, build_demo, build_demo_accounts
 
 app = typer.Typer(
     help="walkrx: a progressive walking program for low back pain.\n\n" + DISCLAIMER,
@@ -812,33 +812,6 @@ def demo(db: DbOption = None, today: TodayOption = None) -> None:
     typer.echo(DISCLAIMER)
 
 
-DEMO_WALKER = ("demo@walkrx.example", "walk-demo-2026", "Demo Walker")
-DEMO_CLINICIAN = ("clinic@walkrx.example", "clinic-demo-2026", "Demo Clinician")
-
-
-def _demo_accounts(database: Any, day: date) -> None:
-    """Seed (idempotently) the demo walker's program and account, and a linked demo clinician."""
-
-    def account(email: str, password: str, name: str, role: str) -> accounts.User:
-        with suppress(ConflictError):  # seeded before: sign in with the same demo password
-            accounts.sign_up(database, email=email, password=password, name=name, role=role)
-        user, token = accounts.sign_in(database, email=email, password=password, client="demo")
-        accounts.sign_out(database, token)
-        return user
-
-    walker = account(*DEMO_WALKER, role="walker")
-    person = build_demo(database, day)  # recreated each time, so today is always in week 6
-    assert person.id is not None
-    walker = accounts.attach_person(database, walker, person.id)
-    clinician = account(*DEMO_CLINICIAN, role="clinician")
-    if person.id not in accounts.patient_ids(database, clinician):
-        with suppress(ConflictError):  # an invitation is already waiting
-            accounts.invite(database, clinician, DEMO_WALKER[0])
-        for invitation in accounts.invitations_for(database, walker):
-            if invitation.clinician.id == clinician.id:
-                accounts.answer_invitation(database, walker, invitation.id, accept=True)
-
-
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -860,7 +833,7 @@ def serve(
     from walkrx.web.settings import WebSettings  # noqa: PLC0415
 
     if demo:
-        _demo_accounts(open_database(db), datetime.now(UTC).date())
+        build_demo_accounts(open_database(db), datetime.now(UTC).date())
         typer.echo("Demo sign-ins (demo passwords: never use this database for real data):")
         typer.echo(f"  walker:    {DEMO_WALKER[0]} / {DEMO_WALKER[1]}")
         typer.echo(f"  clinician: {DEMO_CLINICIAN[0]} / {DEMO_CLINICIAN[1]}")

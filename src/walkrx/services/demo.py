@@ -3,15 +3,21 @@
 The story: week 1 goes well (progress); in week 2 a long walk flares the back (step back to the
 ease-in week); week 3 at the gentler dose goes well (progress); week 4 is a busy week with only two
 walks (hold); week 5 is on track again (progress). Today falls in week 6.
+
+For the web app, `build_demo_accounts` adds a demo walker account owning that program and a demo
+clinician linked to it (fixed demo passwords, printed by `walkrx serve --demo`).
 """
 
 from __future__ import annotations
 
 import random
+from contextlib import suppress
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from walkrx.domain.model import CheckIn, Person, Walk
+from walkrx.errors import ConflictError
+from walkrx.services import accounts
 from walkrx.services.context import load_protocol
 from walkrx.services.diary import with_diary_figures
 from walkrx.services.program import init_program, person_zones
@@ -101,3 +107,30 @@ def build_demo(db: Database, today: date) -> Person:
                     )
         uow.commit()
     return person
+
+
+DEMO_WALKER = ("demo@walkrx.example", "walk-demo-2026", "Demo Walker")
+DEMO_CLINICIAN = ("clinic@walkrx.example", "clinic-demo-2026", "Demo Clinician")
+
+
+def build_demo_accounts(database: Database, day: date) -> None:
+    """Seed (idempotently) the demo walker's program and account, and a linked demo clinician."""
+
+    def account(email: str, password: str, name: str, role: str) -> accounts.User:
+        with suppress(ConflictError):  # seeded before: sign in with the same demo password
+            accounts.sign_up(database, email=email, password=password, name=name, role=role)
+        user, token = accounts.sign_in(database, email=email, password=password, client="demo")
+        accounts.sign_out(database, token)
+        return user
+
+    walker = account(*DEMO_WALKER, role="walker")
+    person = build_demo(database, day)  # recreated each time, so today is always in week 6
+    assert person.id is not None
+    walker = accounts.attach_person(database, walker, person.id)
+    clinician = account(*DEMO_CLINICIAN, role="clinician")
+    if person.id not in accounts.patient_ids(database, clinician):
+        with suppress(ConflictError):  # an invitation is already waiting
+            accounts.invite(database, clinician, DEMO_WALKER[0])
+        for invitation in accounts.invitations_for(database, walker):
+            if invitation.clinician.id == clinician.id:
+                accounts.answer_invitation(database, walker, invitation.id, accept=True)

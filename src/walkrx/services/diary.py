@@ -229,10 +229,3 @@ def clear_flags(
         )
         uow.commit()
     return clearing, closing
-
-
-def list_checkins(db: Database, person_ref: str | None) -> list[CheckIn]:
-    with UnitOfWork(db) as uow:
-        person = find_person(uow, person_ref)
-        assert person.id is not None
-        return sorted(uow.checkins.list(person.id), key=lambda c: (c.day, c.seq))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from walkrx import protocols
 from walkrx.domain.codes import GOALS, RedFlag
@@ -15,7 +15,7 @@ from walkrx.domain.redflags import advice, highest_tier
 from walkrx.domain.review import (
     WeekReview,
     WeekSummary,
-    completed_weeks,
+    current_position,
     open_red_flags,
     review_weeks,
     summarise_week,
@@ -147,7 +147,7 @@ class Programme:
 
     @property
     def position(self) -> int:
-        return self.reviews[-1].next_position if self.reviews else self.person.start_position
+        return current_position(self.reviews, self.person.start_position)
 
     @property
     def current_week(self) -> int:
@@ -218,24 +218,6 @@ def today_view(prog: Programme) -> Today:
         zones=prog.zones(),
         protocol=prog.protocol,
     )
-
-
-def reviews_up_to(prog: Programme) -> list[WeekReview]:
-    return prog.reviews
-
-
-def default_week(prog: Programme) -> int:
-    """The current program week, or the last one reviewed when `today` is past every week shown."""
-    return max(1, prog.current_week)
-
-
-def week_dates(person: Person, week: int) -> tuple[date, date]:
-    start = person.week_start(week)
-    return start, start + timedelta(days=6)
-
-
-def completed(prog: Programme) -> int:
-    return completed_weeks(prog.diary, prog.today)
 
 
 def adjust_program(

@@ -163,13 +163,6 @@ class SessionsRepository:
     def delete(self, token_sha256: str) -> None:
         self._session.execute(delete(SessionRow).where(SessionRow.token_sha256 == token_sha256))
 
-    def delete_expired(self, now: datetime) -> int:
-        """Forget sessions that have run out; returns how many."""
-        result = self._session.execute(
-            delete(SessionRow).where(SessionRow.expires_at <= _utc(now, "now"))
-        )
-        return int(getattr(result, "rowcount", 0) or 0)
-
     def _by_token(self, token_sha256: str) -> SessionRow | None:
         return self._session.scalars(
             select(SessionRow).where(SessionRow.token_sha256 == token_sha256)

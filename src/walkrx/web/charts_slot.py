@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from walkrx.reports import charts
 from walkrx.services import progress
-from walkrx.services.imports import Trace
 from walkrx.services.program import Programme
 
 
@@ -19,11 +18,9 @@ class ChartSlot:
     table: str  # the same data as an HTML table, hidden visually, read by screen readers
 
 
-def hr_trace(trace: Trace | None) -> str:
-    return charts.hr_trace_chart(trace)
-
-
-def progress_charts(prog: Programme) -> list[ChartSlot]:
+def progress_charts(prog: Programme, id_prefix: str = "") -> list[ChartSlot]:
+    """The four progress charts of a person; `id_prefix` keeps SVG ids unique on a page that
+    shows them beside others (the clinician's patient page)."""
     zone = progress.weekly_zone_minutes(prog)
     pain = progress.pain_series(prog)
     pace = progress.pace_series(prog)
@@ -31,18 +28,22 @@ def progress_charts(prog: Programme) -> list[ChartSlot]:
     return [
         ChartSlot(
             "Weekly target-zone minutes",
-            charts.zone_minutes_chart(zone),
+            charts.zone_minutes_chart(zone, id_prefix=f"{id_prefix}zone-minutes"),
             charts.zone_minutes_table(zone),
         ),
         ChartSlot(
             "Pain before and after walks, and morning pain",
-            charts.pain_chart(pain),
+            charts.pain_chart(pain, id_prefix=f"{id_prefix}pain"),
             charts.pain_table(pain),
         ),
-        ChartSlot("Pace at the same heart rate", charts.pace_chart(pace), charts.pace_table(pace)),
+        ChartSlot(
+            "Pace at the same heart rate",
+            charts.pace_chart(pace, id_prefix=f"{id_prefix}pace"),
+            charts.pace_table(pace),
+        ),
         ChartSlot(
             "Prescription against what you did",
-            charts.prescription_chart(rx),
+            charts.prescription_chart(rx, id_prefix=f"{id_prefix}prescription"),
             charts.prescription_table(rx),
         ),
     ]

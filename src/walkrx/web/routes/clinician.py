@@ -7,7 +7,6 @@ Clinicians only: anyone else gets "no such page" (404). Every patient is authori
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -18,11 +17,10 @@ from walkrx.domain.explain import DECISION_TEXT, FLAG_TEXT, PAIN_TEXT, REASON_TE
 from walkrx.domain.pain import pain_status
 from walkrx.domain.redflags import questions
 from walkrx.errors import InvalidInputError, NotFoundError, WalkrxError
-from walkrx.reports import charts
-from walkrx.services import clinic, program, progress
+from walkrx.services import clinic, program
 from walkrx.services.accounts import User
 from walkrx.services.clinic import AdjustmentError, PatientPicture
-from walkrx.services.program import Programme
+from walkrx.web import charts_slot
 from walkrx.web.deps import CurrentUser, Db, PostedForm, page
 from walkrx.web.forms import opt_date, text
 
@@ -87,43 +85,6 @@ def invite(request: Request, db: Db, user: Clinician, form: PostedForm) -> Respo
     return RedirectResponse(f"/clinician?invited={invitation.patient_email}", status_code=303)
 
 
-@dataclass(frozen=True)
-class Chart:
-    title: str
-    svg: str  # with its own <title> and <desc> (role="img")
-    table: str  # the same data as a table, hidden visually, for screen readers
-
-
-def _charts(prog: Programme) -> list[Chart]:
-    """The walker's progress charts, with ids of their own on this page."""
-    zone = progress.weekly_zone_minutes(prog)
-    pain = progress.pain_series(prog)
-    pace = progress.pace_series(prog)
-    done = progress.prescription_vs_done(prog)
-    return [
-        Chart(
-            "Weekly target-zone minutes",
-            charts.zone_minutes_chart(zone, id_prefix="cl-zone"),
-            charts.zone_minutes_table(zone),
-        ),
-        Chart(
-            "Pain before and after walks, and morning pain",
-            charts.pain_chart(pain, id_prefix="cl-pain"),
-            charts.pain_table(pain),
-        ),
-        Chart(
-            "Pace at the same heart rate",
-            charts.pace_chart(pace, id_prefix="cl-pace"),
-            charts.pace_table(pace),
-        ),
-        Chart(
-            "Prescription against what was done",
-            charts.prescription_chart(done, id_prefix="cl-rx"),
-            charts.prescription_table(done),
-        ),
-    ]
-
-
 def _patient_page(
     request: Request, pic: PatientPicture, status_code: int = 200, **context: Any
 ) -> Response:
@@ -137,7 +98,7 @@ def _patient_page(
         prog=prog,
         t=program.today_view(prog),
         plan=[w for w in prog.plan() if w.week >= max(1, prog.current_week)][:2],
-        charts=_charts(prog),
+        charts=charts_slot.progress_charts(prog, id_prefix="cl-"),
         walk_status={w.id: pain_status(w, prog.protocol.pain) for w in pic.walks},
         flag_questions=dict(questions()),
         today=prog.today.isoformat(),

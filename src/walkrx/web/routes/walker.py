@@ -20,9 +20,10 @@ from walkrx.domain.pain import pain_status
 from walkrx.domain.redflags import FEAR_OF_MOVEMENT_QUESTION, advice, highest_tier, questions
 from walkrx.domain.zones import ESTIMATE_ERROR_BPM, HRMAX_FORMULAS, ZONE_LABEL
 from walkrx.errors import InvalidInputError
+from walkrx.reports import charts
 from walkrx.reports.ics import plan_to_ics
 from walkrx.services import accounts, diary, imports, program, views
-from walkrx.services.context import check_timezone
+from walkrx.services.context import check_timezone, local_today
 from walkrx.web import charts_slot
 from walkrx.web.deps import CurrentUser, Db, PostedForm, WalkerReads, WalkerWrites, page
 from walkrx.web.forms import (
@@ -163,8 +164,8 @@ def onboarding_start(db: Db, user: CurrentUser, form: PostedForm) -> Response:
     assert person.id is not None
     user = accounts.attach_person(db, user, person.id)
     ref = accounts.authorise(db, user, person.id, write=True)
-    local_today = datetime.now(UTC).astimezone(ZoneInfo(person.timezone)).date()
-    day = min(held_on, local_today) if held_on else local_today
+    today = local_today(person)
+    day = min(held_on, today) if held_on else today
     diary.record_checkin(db, ref, CheckIn(id=None, day=day, seq=0, red_flags=flags))
     accounts.release_onboarding_flags(db, user)
     return RedirectResponse("/today", status_code=303)
@@ -323,7 +324,7 @@ def walk_page(request: Request, walk_id: int, me: WalkerReads) -> Response:
         walk=walk,
         pain_text=PAIN_TEXT[status],
         status=status.value,
-        trace_svg=charts_slot.hr_trace(trace) if trace is not None else None,
+        trace_svg=charts.hr_trace_chart(trace) if trace is not None else None,
         pain_fields=(*PAIN_FIELDS, ("pain_next_morning", "Back pain the next morning")),
         terrains=[x.value for x in Terrain],
     )
