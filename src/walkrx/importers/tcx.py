@@ -94,12 +94,14 @@ _LEAF_TAGS = tuple(
         "AltitudeMeters",
         "DistanceMeters",
         "Value",
-        "Speed",
     )
 )
+# Speed is only used when an activity records no distance at all, so once a trackpoint of the
+# activity has given a distance, the reader stops looking for it (a seventh of the leaves).
+_LEAF_TAGS_WITH_SPEED = (*_LEAF_TAGS, "{*}Speed")
 
 
-def _trackpoint(elem: Any) -> _Raw:
+def _trackpoint(elem: Any, leaf_tags: tuple[str, ...]) -> _Raw:
     # The hot loop of the reader. lxml filters the leaves of interest in C (`iter` with tags);
     # within a trackpoint LatitudeDegrees/LongitudeDegrees only occur in Position, Value only in
     # HeartRateBpm and Speed only in the extensions, so nesting need not be followed.
@@ -107,7 +109,7 @@ def _trackpoint(elem: Any) -> _Raw:
     off: int | None = None
     hr = lat = lon = alt = dist = speed = None
     kinds = _TAG_KINDS
-    for sub in elem.iter(_LEAF_TAGS):
+    for sub in elem.iter(leaf_tags):
         kind = kinds.get(sub.tag)
         if kind is None:
             kind = _kind(sub.tag)
@@ -147,6 +149,7 @@ class _ActivityState:
         self.laps = 0
         self.lap_start: float | None = None
         self.new_lap = False  # the next track continues across a lap boundary (not a pause)
+        self.leaf_tags = _LEAF_TAGS_WITH_SPEED  # until a trackpoint gives a distance
 
     def end_track(self) -> None:
         if self.current:
@@ -190,7 +193,10 @@ def read_tcx(source: XmlSource, name: str) -> list[Activity]:
         if local is None:
             local = _LOCAL_NAMES[tag] = split_tag(tag)[1]
         if local == "Trackpoint":
-            state.current.append(_trackpoint(elem))
+            raw = _trackpoint(elem, state.leaf_tags)
+            if raw[0][6] is not None:
+                state.leaf_tags = _LEAF_TAGS
+            state.current.append(raw)
             parent = elem.getparent()
             elem.clear()
             if parent is not None:
