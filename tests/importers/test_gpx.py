@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -323,21 +322,16 @@ def _ten_hour_gpx() -> bytes:
     ).encode()
 
 
-def test_at_least_three_times_faster_than_gpxpy_on_ten_hours_at_1hz() -> None:
-    """36,000 points with HR: walkrx's reader beats gpxpy's parse by 3x or more."""
+def test_ten_hours_at_1hz_lose_no_point_and_agree_with_gpxpy() -> None:
+    """36,000 points with HR: every point and heart rate is read, as gpxpy reads them.
+
+    How fast this is against gpxpy is measured by benchmarks/bench_import.py, not here.
+    """
     data = _ten_hour_gpx()
-    text = data.decode()
-
-    def best(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
-        times = []
-        for _ in range(runs):
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-        return min(times)
-
-    ours = best(lambda: read_gpx(data, "long.gpx"), 5)
-    theirs = best(lambda: gpxpy.parse(text), 2)
     (activity,) = read_gpx(data, "long.gpx")
-    assert len(activity.t_s) == 36_000 and activity.t_s[-1] == 35_999.0
-    assert theirs / ours >= 3, f"walkrx {ours:.3f}s vs gpxpy {theirs:.3f}s"
+    theirs = gpxpy.parse(data.decode())
+    assert len(activity.t_s) == theirs.get_points_no() == 36_000
+    assert activity.t_s[-1] == 35_999.0
+    assert activity.hr_bpm[:40] == tuple(float(100 + i) for i in range(40))
+    assert sum(h is not None for h in activity.hr_bpm) == 36_000
+    assert activity.altitude_m[-1] == theirs.tracks[0].segments[0].points[-1].elevation
