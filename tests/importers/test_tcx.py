@@ -192,6 +192,21 @@ def test_ten_hours_at_1hz_lose_no_point() -> None:
     assert activity.distance_m[-1] == pytest.approx(35_999 * 1.3)
 
 
+def test_trackpoints_outside_a_track_keep_the_lap_totals() -> None:
+    """Not valid TCX, but seen: trackpoints straight in a Lap. Emptying read trackpoints in
+    batches must not take the Lap's own totals with them."""
+    points = "".join(_tp(T0 + timedelta(seconds=i), dist=i * 1.0) for i in range(700))
+    lap = (
+        f'<Lap StartTime="{T0.isoformat()}"><TotalTimeSeconds>699</TotalTimeSeconds>'
+        f"<DistanceMeters>700</DistanceMeters>{points}</Lap>"
+    )
+    xml = _tcx(f'<Activity Sport="Other"><Id>{T0.isoformat()}</Id>{lap}</Activity>')
+    (activity,) = read_tcx(xml, "loose.tcx")
+    assert len(activity.t_s) == 700 and activity.t_s[-1] == 699.0
+    assert activity.total_distance_m == 700.0
+    assert any("699.0 s" in note for note in activity.notes)
+
+
 def test_speed_is_still_read_for_a_later_activity_without_distance() -> None:
     """The reader stops reading Speed once an activity gives distances; the next one starts over."""
     with_distance = _activity(

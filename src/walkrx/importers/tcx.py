@@ -184,6 +184,7 @@ def read_tcx(source: XmlSource, name: str) -> list[Activity]:
     activities: list[Activity] = []
     seen_activity = False
     checked_root = False
+    since_purge = 0
     for _, elem in parse_events(parser, name):
         if not checked_root:
             _check_root(elem.getroottree().getroot(), name)
@@ -197,10 +198,11 @@ def read_tcx(source: XmlSource, name: str) -> list[Activity]:
             if raw[0][6] is not None:
                 state.leaf_tags = _LEAF_TAGS
             state.current.append(raw)
-            parent = elem.getparent()
             elem.clear()
-            if parent is not None:
-                parent.remove(elem)
+            since_purge += 1
+            if since_purge >= _PURGE_EVERY:
+                _purge(elem)
+                since_purge = 0
             continue
         if local == "Track":
             state.end_track()
@@ -235,6 +237,26 @@ def read_tcx(source: XmlSource, name: str) -> list[Activity]:
             else "the TCX file holds no <Activity> (a course or workout plan is not a walk)",
         )
     return activities
+
+
+# Read trackpoints are emptied at once and taken out of the tree in batches, which keeps memory
+# bounded without a removal per trackpoint.
+_PURGE_EVERY = 256
+
+
+def _purge(elem: Any) -> None:
+    """Take `elem` and the trackpoints before it, all read and emptied, out of the tree."""
+    parent = elem.getparent()
+    if parent is None:
+        return
+    if isinstance(parent.tag, str) and split_tag(parent.tag)[1] == "Track":
+        # A Track holds nothing else the reader needs: one slice deletion in C.
+        del parent[: parent.index(elem) + 1]
+        return
+    # Trackpoints outside a Track (not valid TCX): leave their siblings, such as a Lap's totals.
+    for done in list(elem.itersiblings("{*}Trackpoint", preceding=True)):
+        parent.remove(done)
+    parent.remove(elem)
 
 
 def _check_root(root: Any, name: str) -> None:
