@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
@@ -24,12 +24,15 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from sqlalchemy import text
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from walkrx.domain.explain import DISCLAIMER
 from walkrx.errors import InvalidInputError, WalkrxError
 from walkrx.services.context import open_database
-from walkrx.web.deps import get_db, is_api, page
+from walkrx.web.deps import get_db, get_settings, is_api, page
+from walkrx.web.limits import RequestBodyLimit
 from walkrx.web.routes import api, auth, imports, walker
 from walkrx.web.settings import WebSettings
 
@@ -66,9 +69,12 @@ def _error_type(exc: WalkrxError) -> str:
 
 
 def _status_type(status: int) -> str:
-    return {404: "not_found", 405: "method_not_allowed", 401: "sign_in_required"}.get(
-        status, "http_error"
-    )
+    return {
+        404: "not_found",
+        405: "method_not_allowed",
+        401: "sign_in_required",
+        413: "upload_too_large",
+    }.get(status, "http_error")
 
 
 async def _walkrx_error(request: Request, exc: Exception) -> Response:
@@ -94,6 +100,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     message = str(exc.detail) if exc.detail else "that did not work"
     if exc.status_code == 404:
         message = "there is no such page: check the address, or start again from Today"
+    elif exc.status_code == 413:
+        message = _too_large_message(request)
     if is_api(request):
         return JSONResponse(
             {"error": {"type": _status_type(exc.status_code), "message": message}},
@@ -103,6 +111,21 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return page(
         request, "error.html", status_code=exc.status_code, status=exc.status_code, message=message
     )
+
+
+def _too_large_message(request: Request) -> str:
+    limit = get_settings(request).max_upload_bytes
+    declared = request.headers.get("content-length", "")
+    size = f"is {_megabytes(int(declared))}, over" if declared.isdigit() else "is over"
+    return (
+        f"this upload {size} the limit of {_megabytes(limit)} for one upload: nothing was stored."
+        " Upload fewer files at once, or import a large export with 'walkrx import' on the"
+        " command line"
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1 << 20):.0f} MB" if size >= 1 << 20 else f"{size:,} bytes"
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -137,15 +160,32 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-async def _security_headers(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    response = await call_next(request)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if not request.url.path.startswith(("/docs", "/redoc")):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    return response
+class SecurityHeaders:
+    """Pure ASGI middleware adding the security headers to every response.
+
+    Pure ASGI rather than `BaseHTTPMiddleware`, which reads the request body in a task of its own:
+    there a body over the size limit would escape the app's error handlers.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with_csp = not str(scope.get("path", "")).startswith(("/docs", "/redoc"))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if with_csp:
+                    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def create_app(settings: WebSettings) -> FastAPI:
@@ -177,7 +217,10 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.add_exception_handler(WalkrxError, _walkrx_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.middleware("http")(_security_headers)
+    app.add_middleware(SecurityHeaders)
+    # Oversized bodies are refused as they arrive, before a byte is written to a temporary file;
+    # `_http_error` words the 413.
+    app.add_middleware(RequestBodyLimit, max_bytes=settings.max_body_bytes)
 
     @app.get("/healthz", tags=["health"])
     def healthz(request: Request) -> JSONResponse:
