@@ -217,6 +217,26 @@ def test_a_success_resets_the_address_count_but_keeps_the_record(database: Datab
     assert sorted(attempts) == [False] * 9 + [True]
 
 
+def test_attempts_older_than_the_retention_are_deleted_at_the_next_sign_in(
+    database: Database,
+) -> None:
+    """Attempts name e-mail and network addresses: kept 90 days as a record, then deleted."""
+    _walker(database)
+    _fail(database, "ann@example.org", now=T0)
+    _fail(database, "nobody@example.org", client="10.0.0.9", now=T0 + timedelta(days=30))
+
+    def kept() -> list[datetime]:
+        with database.sessions() as session:
+            return sorted(session.scalars(select(LoginAttemptRow.at)))
+
+    assert kept() == [T0, T0 + timedelta(days=30)]
+    later = T0 + accounts.LOGIN_ATTEMPT_RETENTION + timedelta(seconds=1)
+    accounts.sign_in(
+        database, email="ann@example.org", password=PASSWORD, client="10.0.0.1", now=later
+    )
+    assert kept() == [T0 + timedelta(days=30), later]  # the first failure is gone
+
+
 # --- sessions -----------------------------------------------------------------------------------
 
 

@@ -9,10 +9,12 @@ Every web route asks `authorise` whether the signed-in user may read or change a
 - Sign-in is rate limited from the `login_attempts` table: 5 failures for one e-mail address, or 20
   from one client, within 15 minutes refuse further attempts (`SignInLimitedError`, a
   `ForbiddenError`) until the oldest counted failure is 15 minutes old. Refused attempts are not
-  recorded, so the wait does not grow while someone keeps knocking. Every attempt stays in the
-  table as a record; a successful sign-in only stops the failures *before it* counting against
-  that e-mail address. Failures from a client keep counting after a success there, or one could
-  sign in to one's own account between guesses at others.
+  recorded, so the wait does not grow while someone keeps knocking. Attempts are kept as a record
+  for LOGIN_ATTEMPT_RETENTION (90 days: long enough to look into a break-in attempt) and deleted
+  at the next sign-in after that, as they name e-mail addresses and network addresses; a
+  successful sign-in only stops the failures *before it* counting against that e-mail address.
+  Failures from a client keep counting after a success there, or one could sign in to one's own
+  account between guesses at others.
 - Session and API tokens are `secrets.token_urlsafe(32)`, stored only as SHA-256 hex digests.
   A session lasts 14 days from its last use; uses are written at most once a minute.
 - `authorise` re-reads the user from the database (a stale or forged `User` grants nothing) and
@@ -47,6 +49,7 @@ MAX_CLIENT_LENGTH = 200
 SESSION_LIFETIME = timedelta(days=14)
 SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
 SIGN_IN_WINDOW = timedelta(minutes=15)
+LOGIN_ATTEMPT_RETENTION = timedelta(days=90)
 MAX_FAILURES_PER_EMAIL = 5
 MAX_FAILURES_PER_CLIENT = 20
 
@@ -118,6 +121,7 @@ def sign_in(
     email = _normalise_email(email)[:MAX_EMAIL_LENGTH]
     client = (client or "unknown").strip()[:MAX_CLIENT_LENGTH] or "unknown"
     with UnitOfWork(db) as uow:
+        uow.login_attempts.delete_before(now - LOGIN_ATTEMPT_RETENTION)
         _refuse_if_limited(uow, email, client, now)
         stored = uow.users.by_email(email)
         valid = _verify(stored.password_hash if stored else None, password)

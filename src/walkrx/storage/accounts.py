@@ -350,6 +350,13 @@ class LoginAttemptsRepository:
         row = LoginAttemptRow(email=email, client=client, succeeded=succeeded, at=_utc(at, "at"))
         _write(self._session, "a sign-in attempt", lambda: self._session.add(row))
 
+    def delete_before(self, cutoff: datetime) -> int:
+        """Delete attempts made before `cutoff`; how many were deleted."""
+        result = self._session.execute(
+            delete(LoginAttemptRow).where(LoginAttemptRow.at < _utc(cutoff, "cutoff"))
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
     def last_success_for_email(self, email: str, since: datetime) -> datetime | None:
         return self._session.scalar(
             select(func.max(LoginAttemptRow.at)).where(

@@ -288,7 +288,7 @@ class CareLinkRow(Base):
 
 class LoginAttemptRow(Base):
     __tablename__ = "login_attempts"
-    __table_args__ = (Index(None, "email", "at"), Index(None, "client", "at"))
+    __table_args__ = (Index(None, "email", "at"), Index(None, "client", "at"), Index(None, "at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), nullable=False)
