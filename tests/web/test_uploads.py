@@ -34,7 +34,8 @@ def test_form_upload_stores_real_fit_walks(web: Web) -> None:
     assert download.status_code == 200
     assert download.content in (HRM.read_bytes(), FENIX_WALK.read_bytes())
     page = client.get(f"/walks/{walk_id}")
-    assert "Keep this record" in page.text
+    assert "Download the original file" in page.text
+    assert "Keep this record" not in page.text  # a walk recorded once has no other to choose
 
 
 def test_bad_file_reports_its_error_and_keeps_the_good_one(web: Web) -> None:
@@ -117,6 +118,18 @@ def test_duplicate_walk_links_to_the_record_kept_aside(web: Web) -> None:
     walks = client.get(f"/api/v1/people/{person}/walks").json()["walks"]
     assert [w["source"] for w in walks] == ["fit"]
     assert walks[0]["pain_before"] == 2  # the person's rating moved to the richer record
+    fit_id = walks[0]["id"]
+    # The hand-logged record, kept aside, offers to be kept instead and links the one counted.
+    aside_page = client.get(f"/walks/{diary_walk['id']}").text
+    assert "Keep this record" in aside_page and f'href="/walks/{fit_id}"' in aside_page
+    kept_page = client.get(f"/walks/{fit_id}").text
+    assert "Keep this record" not in kept_page
+    assert f'<a href="/walks/{diary_walk["id"]}">walk {diary_walk["id"]}</a>' in kept_page
     client.post(f"/walks/{diary_walk['id']}/prefer", data={"csrf": csrf})
     walks = client.get(f"/api/v1/people/{person}/walks").json()["walks"]
     assert [w["id"] for w in walks] == [diary_walk["id"]]
+    # And the choice can be undone from the FIT record, now the one aside.
+    assert "Keep this record" in client.get(f"/walks/{fit_id}").text
+    client.post(f"/walks/{fit_id}/prefer", data={"csrf": csrf})
+    walks = client.get(f"/api/v1/people/{person}/walks").json()["walks"]
+    assert [w["id"] for w in walks] == [fit_id]

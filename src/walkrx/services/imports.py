@@ -418,6 +418,33 @@ def prefer_walk(db: Database, person_ref: str | None, walk_id: int) -> list[int]
     return [w.id for w in group if w.id is not None]
 
 
+@dataclass(frozen=True)
+class DuplicateRecords:
+    """Other records of the same walk: the one this walk was set aside for, or those it replaced."""
+
+    kept_instead: int | None  # the walk id kept in the diary instead of this one
+    set_aside: tuple[int, ...]  # walk ids set aside for this one
+
+
+def duplicate_records(db: Database, person_ref: str | None, walk_id: int) -> DuplicateRecords:
+    """How a walk stands among records of the same walk (see `import_files`, `prefer_walk`)."""
+    with UnitOfWork(db) as uow:
+        person = find_person(uow, person_ref)
+        assert person.id is not None
+        walk = uow.walks.get(person.id, walk_id)
+        if walk is None:
+            raise NotFoundError(f"no walk {walk_id} for {person.name}")
+        group = uow.walks.overlapping(person.id, walk.start, _end(walk), include_superseded=True)
+        aside = tuple(
+            w.id
+            for w in group
+            if w.id is not None
+            and w.id != walk_id
+            and uow.walks.superseded_by(person.id, w.id) == walk_id
+        )
+        return DuplicateRecords(uow.walks.superseded_by(person.id, walk_id), aside)
+
+
 def original_file(db: Database, person_ref: str | None, walk_id: int) -> tuple[str, bytes]:
     """The original file a walk was imported from, for download."""
     with UnitOfWork(db) as uow:

@@ -322,6 +322,7 @@ def walk_page(request: Request, walk_id: int, me: WalkerReads) -> Response:
         request,
         "walk.html",
         walk=walk,
+        duplicates=imports.duplicate_records(me.db, me.person_ref, walk_id),
         pain_text=PAIN_TEXT[status],
         status=status.value,
         trace_svg=charts.hr_trace_chart(trace) if trace is not None else None,
