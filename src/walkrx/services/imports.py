@@ -395,27 +395,27 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _same_walk(uow: UnitOfWork, person_ref: str | None, walk_id: int) -> tuple[int, list[Walk]]:
+    """The person's id and the other records overlapping `walk_id`, set aside ones included."""
+    person = find_person(uow, person_ref)
+    assert person.id is not None
+    walk = uow.walks.get(person.id, walk_id)
+    if walk is None:
+        raise NotFoundError(f"no walk {walk_id} for {person.name}")
+    group = uow.walks.overlapping(person.id, walk.start, _end(walk), include_superseded=True)
+    return person.id, [w for w in group if w.id is not None and w.id != walk_id]
+
+
 def prefer_walk(db: Database, person_ref: str | None, walk_id: int) -> list[int]:
     """Undo a duplicate choice: make `walk_id` the active record of its overlapping group."""
     with UnitOfWork(db) as uow:
-        person = find_person(uow, person_ref)
-        assert person.id is not None
-        walk = uow.walks.get(person.id, walk_id)
-        if walk is None:
-            raise NotFoundError(f"no walk {walk_id} for {person.name}")
-        group = [
-            w
-            for w in uow.walks.overlapping(
-                person.id, walk.start, _end(walk), include_superseded=True
-            )
-            if w.id != walk_id
-        ]
-        uow.walks.mark_superseded(person.id, walk_id, None)
-        for other in group:
+        person_id, others = _same_walk(uow, person_ref, walk_id)
+        uow.walks.mark_superseded(person_id, walk_id, None)
+        for other in others:
             assert other.id is not None
-            uow.walks.mark_superseded(person.id, other.id, walk_id)
+            uow.walks.mark_superseded(person_id, other.id, walk_id)
         uow.commit()
-    return [w.id for w in group if w.id is not None]
+    return [w.id for w in others if w.id is not None]
 
 
 @dataclass(frozen=True)
@@ -429,20 +429,13 @@ class DuplicateRecords:
 def duplicate_records(db: Database, person_ref: str | None, walk_id: int) -> DuplicateRecords:
     """How a walk stands among records of the same walk (see `import_files`, `prefer_walk`)."""
     with UnitOfWork(db) as uow:
-        person = find_person(uow, person_ref)
-        assert person.id is not None
-        walk = uow.walks.get(person.id, walk_id)
-        if walk is None:
-            raise NotFoundError(f"no walk {walk_id} for {person.name}")
-        group = uow.walks.overlapping(person.id, walk.start, _end(walk), include_superseded=True)
+        person_id, others = _same_walk(uow, person_ref, walk_id)
         aside = tuple(
             w.id
-            for w in group
-            if w.id is not None
-            and w.id != walk_id
-            and uow.walks.superseded_by(person.id, w.id) == walk_id
+            for w in others
+            if w.id is not None and uow.walks.superseded_by(person_id, w.id) == walk_id
         )
-        return DuplicateRecords(uow.walks.superseded_by(person.id, walk_id), aside)
+        return DuplicateRecords(uow.walks.superseded_by(person_id, walk_id), aside)
 
 
 def original_file(db: Database, person_ref: str | None, walk_id: int) -> tuple[str, bytes]:
