@@ -251,6 +251,22 @@ def test_every_walker_page_renders_with_the_disclaimer(web: Web) -> None:
     assert b"BEGIN:VCALENDAR" in ics.content
 
 
+def test_plan_marks_the_planned_days_walked_and_those_with_nothing_logged(web: Web) -> None:
+    """Program from Mon 2 Jan 2017 (Mon/Wed/Fri/Sat): two walks on Wed 4 Jan add up there."""
+    client = web.walker("lou@example.org")
+    for minutes in ("20", "12"):
+        client.post(
+            "/log", data={"csrf": page_csrf(client), "minutes": minutes, "date": "2017-01-04"}
+        )
+    page = client.get("/plan").text
+    items: dict[str, str] = {}  # the first year's days (the plan runs on for years)
+    for item in re.findall(r"<li[^>]*>(.*?)</li>", page, re.S):
+        for day in re.findall(r'<span class="day">([^<]+)</span>', item):
+            items.setdefault(day, item)
+    assert "✓ walked 32 min" in items["Wed 4 Jan"]
+    assert "nothing logged" in items["Mon 2 Jan"] and "walked" not in items["Mon 2 Jan"]
+
+
 def test_reviews_page_explains_each_week(web: Web) -> None:
     """Completed weeks appear with the decision's plain-language explanation."""
     client = web.walker("kim@example.org")
