@@ -1,6 +1,7 @@
 """The JSON API under /api/v1, for scripts and apps: a personal API token (Bearer) or the
 session cookie (with the X-CSRF-Token header on unsafe methods). Shapes are those of
-`walkrx.services.views` (docs/json.md), the same as the CLI's --json.
+`walkrx.services.views` (docs/json.md), the same as the CLI's --json; each route's response
+model (`walkrx.web.schemas`) documents its shape in /openapi.json without changing it.
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ from walkrx.domain.redflags import advice
 from walkrx.errors import InvalidInputError
 from walkrx.services import diary, program, views
 from walkrx.services.imports import outcome_json
+from walkrx.web import schemas
 from walkrx.web.deps import CurrentUser, PersonReads, PersonWrites, PostedForm, Settings
 from walkrx.web.uploads import import_uploads
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
-
-Json = dict[str, Any]
 
 
 class WalkIn(BaseModel):
@@ -77,89 +77,98 @@ class CheckInIn(BaseModel):
     psfs: list[int] = Field(default_factory=list)
 
 
-class Me(BaseModel):
-    """The account behind the token or session."""
-
-    id: int
-    email: str
-    name: str
-    role: str = Field(description="walker or clinician")
-    person_id: int | None = Field(description="the walker's own program, once set up")
-
-
-def _logged_json(logged: diary.LoggedWalk) -> Json:
-    return {
-        **views.walk_json(logged.walk),
-        "pain_status": logged.pain.value,
-        "ask_red_flags": logged.ask_red_flags,
-    }
+def _logged(logged: diary.LoggedWalk) -> schemas.LoggedWalk:
+    return schemas.LoggedWalk.model_validate(
+        {
+            **views.walk_json(logged.walk),
+            "pain_status": logged.pain.value,
+            "ask_red_flags": logged.ask_red_flags,
+        }
+    )
 
 
 @router.get("/me")
-def me(user: CurrentUser) -> Me:
+def me(user: CurrentUser) -> schemas.Me:
     """Who this token or session belongs to, and their own program's person id (if any)."""
-    return Me(
+    return schemas.Me(
         id=user.id, email=user.email, name=user.name, role=user.role, person_id=user.person_id
     )
 
 
 @router.get("/people/{person_id}/zones")
-def zones(me: PersonReads) -> Json:
-    return views.zones_json(program.programme(me.db, me.person_ref).zones())
+def zones(me: PersonReads) -> schemas.Zones:
+    """HRmax and the target heart-rate band in force today."""
+    return schemas.Zones.model_validate(
+        views.zones_json(program.programme(me.db, me.person_ref).zones())
+    )
 
 
 @router.get("/people/{person_id}/today")
-def today(me: PersonReads) -> Json:
+def today(me: PersonReads) -> schemas.Today:
+    """Today's walk (or rest day, or pause for an open red flag) and the zones."""
     t = program.today_view(program.programme(me.db, me.person_ref))
-    return {
-        "date": t.day.isoformat(),
-        "week": t.week,
-        "position": t.position,
-        "paused_by": [f.value for f in t.paused_by],
-        "advice": t.advice,
-        "walk": views.planned_walk_json(t.walk) if t.walk else None,
-        "zones": views.zones_json(t.zones),
-    }
+    return schemas.Today.model_validate(
+        {
+            "date": t.day.isoformat(),
+            "week": t.week,
+            "position": t.position,
+            "paused_by": [f.value for f in t.paused_by],
+            "advice": t.advice,
+            "walk": views.planned_walk_json(t.walk) if t.walk else None,
+            "zones": views.zones_json(t.zones),
+        }
+    )
 
 
 @router.get("/people/{person_id}/plan")
-def plan(me: PersonReads) -> Json:
-    return views.plan_json(program.programme(me.db, me.person_ref).plan())
+def plan(me: PersonReads) -> schemas.Plan:
+    """The plan week by week: past weeks as decided, later ones projected."""
+    return schemas.Plan.model_validate(
+        views.plan_json(program.programme(me.db, me.person_ref).plan())
+    )
 
 
 @router.get("/people/{person_id}/week/{number}")
-def week(number: int, me: PersonReads) -> Json:
+def week(number: int, me: PersonReads) -> schemas.Week:
+    """One program week measured against its prescription, and its decision once reviewed."""
     if number < 1:
         raise InvalidInputError("week numbers start at 1")
     prog = program.programme(me.db, me.person_ref)
     s = prog.week_summary(number)
     review = prog.review_of(number)
-    return {
-        "week": number,
-        "start": s.start.isoformat(),
-        "end": s.end.isoformat(),
-        "position": s.prescription.position,
-        "phase": s.prescription.phase,
-        "prescription": views.prescription_json(s.prescription),
-        **views.summary_json(s),
-        "complete": review is not None,
-        "decision": review.decision.value if review else None,
-    }
+    return schemas.Week.model_validate(
+        {
+            "week": number,
+            "start": s.start.isoformat(),
+            "end": s.end.isoformat(),
+            "position": s.prescription.position,
+            "phase": s.prescription.phase,
+            "prescription": views.prescription_json(s.prescription),
+            **views.summary_json(s),
+            "complete": review is not None,
+            "decision": review.decision.value if review else None,
+        }
+    )
 
 
 @router.get("/people/{person_id}/reviews")
-def reviews(me: PersonReads) -> Json:
+def reviews(me: PersonReads) -> schemas.Reviews:
+    """The review of every completed program week: decision, reasons, next week."""
     prog = program.programme(me.db, me.person_ref)
-    return {"weeks": [views.review_json(r) for r in prog.reviews]}
+    return schemas.Reviews.model_validate({"weeks": [views.review_json(r) for r in prog.reviews]})
 
 
 @router.get("/people/{person_id}/walks")
-def walks(me: PersonReads) -> Json:
-    return {"walks": [views.walk_json(w) for w in diary.list_walks(me.db, me.person_ref)]}
+def walks(me: PersonReads) -> schemas.Walks:
+    """Every stored walk, oldest first."""
+    return schemas.Walks.model_validate(
+        {"walks": [views.walk_json(w) for w in diary.list_walks(me.db, me.person_ref)]}
+    )
 
 
 @router.post("/people/{person_id}/walks", status_code=201)
-def log_walk(body: WalkIn, me: PersonWrites) -> Json:
+def log_walk(body: WalkIn, me: PersonWrites) -> schemas.LoggedWalk:
+    """Log a walk by hand; the answer says whether to ask the red-flag questions now."""
     prog = program.programme(me.db, me.person_ref)
     zone = body.timezone or prog.person.timezone
     walk = Walk(
@@ -183,16 +192,20 @@ def log_walk(body: WalkIn, me: PersonWrites) -> Json:
         notes=body.notes,
         cues=tuple(body.cues),
     )
-    return _logged_json(diary.log_walk(me.db, me.person_ref, walk))
+    return _logged(diary.log_walk(me.db, me.person_ref, walk))
 
 
 @router.get("/people/{person_id}/walks/{walk_id}")
-def get_walk(walk_id: int, me: PersonReads) -> Json:
-    return views.walk_json(diary.get_walk(me.db, me.person_ref, walk_id))
+def get_walk(walk_id: int, me: PersonReads) -> schemas.Walk:
+    """One stored walk."""
+    return schemas.Walk.model_validate(
+        views.walk_json(diary.get_walk(me.db, me.person_ref, walk_id))
+    )
 
 
 @router.patch("/people/{person_id}/walks/{walk_id}")
-def edit_walk(walk_id: int, body: WalkPatch, me: PersonWrites) -> Json:
+def edit_walk(walk_id: int, body: WalkPatch, me: PersonWrites) -> schemas.LoggedWalk:
+    """Change fields of a stored walk (e.g. the next morning's pain)."""
     given = body.model_dump(exclude_unset=True)
     changes: dict[str, Any] = {
         k: v for k, v in given.items() if k not in ("minutes", "distance_km")
@@ -204,7 +217,7 @@ def edit_walk(walk_id: int, body: WalkPatch, me: PersonWrites) -> Json:
         changes["distance_m"] = km * 1000 if km is not None else None
     if not changes:
         raise InvalidInputError("nothing to change: give at least one field, e.g. pain_after")
-    return _logged_json(diary.edit_walk(me.db, me.person_ref, walk_id, changes))
+    return _logged(diary.edit_walk(me.db, me.person_ref, walk_id, changes))
 
 
 @router.delete("/people/{person_id}/walks/{walk_id}", status_code=204)
@@ -214,7 +227,8 @@ def delete_walk(walk_id: int, me: PersonWrites) -> Response:
 
 
 @router.post("/people/{person_id}/checkins", status_code=201)
-def checkin(body: CheckInIn, me: PersonWrites) -> Json:
+def checkin(body: CheckInIn, me: PersonWrites) -> schemas.RecordedCheckIn:
+    """Record a morning check-in; a red flag answered yes comes back with its tier and advice."""
     prog = program.programme(me.db, me.person_ref)
     recorded = diary.record_checkin(
         me.db,
@@ -229,12 +243,14 @@ def checkin(body: CheckInIn, me: PersonWrites) -> Json:
             psfs=tuple(body.psfs),
         ),
     )
-    return {
-        **views.checkin_json(recorded.checkin),
-        "tier": recorded.tier.value if recorded.tier else None,
-        "advice": advice(recorded.tier) if recorded.tier else None,
-        "open_flags": [f.value for f in recorded.open_flags],
-    }
+    return schemas.RecordedCheckIn.model_validate(
+        {
+            **views.checkin_json(recorded.checkin),
+            "tier": recorded.tier.value if recorded.tier else None,
+            "advice": advice(recorded.tier) if recorded.tier else None,
+            "open_flags": [f.value for f in recorded.open_flags],
+        }
+    )
 
 
 @router.post(
@@ -259,9 +275,9 @@ def checkin(body: CheckInIn, me: PersonWrites) -> Json:
         }
     },
 )
-def import_files(me: PersonWrites, settings: Settings, form: PostedForm) -> Json:
+def import_files(me: PersonWrites, settings: Settings, form: PostedForm) -> schemas.Imports:
     """Import watch files (FIT, GPX, TCX, Apple Health, .gz, .zip) or diary CSVs, each on its
     own: `files` lists every file's outcome (stored walk ids, skipped, failed with the reason)."""
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     outcomes = import_uploads(me.db, me.person_ref, files, settings.max_upload_bytes)
-    return {"files": [outcome_json(o) for o in outcomes]}
+    return schemas.Imports.model_validate({"files": [outcome_json(o) for o in outcomes]})
