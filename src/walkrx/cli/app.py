@@ -715,17 +715,7 @@ def week(
         raise InvalidInputError("week numbers start at 1")
     s = prog.week_summary(k)
     review = prog.review_of(k)
-    data = {
-        "week": k,
-        "start": s.start.isoformat(),
-        "end": s.end.isoformat(),
-        "position": s.prescription.position,
-        "phase": s.prescription.phase,
-        "prescription": views.prescription_json(s.prescription),
-        **views.summary_json(s),
-        "complete": review is not None,
-        "decision": review.decision.value if review else None,
-    }
+    data = views.week_json(k, s, review)
     if as_json:
         _print_json(data)
         return

@@ -60,6 +60,21 @@ def summary_json(s: WeekSummary) -> dict[str, Any]:
     }
 
 
+def week_json(number: int, s: WeekSummary, review: WeekReview | None) -> dict[str, Any]:
+    """One program week as `walkrx week --json` and the API give it (docs/json.md)."""
+    return {
+        "week": number,
+        "start": s.start.isoformat(),
+        "end": s.end.isoformat(),
+        "position": s.prescription.position,
+        "phase": s.prescription.phase,
+        "prescription": prescription_json(s.prescription),
+        **summary_json(s),
+        "complete": review is not None,
+        "decision": review.decision.value if review else None,
+    }
+
+
 def review_json(r: WeekReview) -> dict[str, Any]:
     s = r.summary
     return {

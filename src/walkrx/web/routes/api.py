@@ -134,20 +134,8 @@ def week(number: int, me: PersonReads) -> schemas.Week:
     if number < 1:
         raise InvalidInputError("week numbers start at 1")
     prog = program.programme(me.db, me.person_ref)
-    s = prog.week_summary(number)
-    review = prog.review_of(number)
     return schemas.Week.model_validate(
-        {
-            "week": number,
-            "start": s.start.isoformat(),
-            "end": s.end.isoformat(),
-            "position": s.prescription.position,
-            "phase": s.prescription.phase,
-            "prescription": views.prescription_json(s.prescription),
-            **views.summary_json(s),
-            "complete": review is not None,
-            "decision": review.decision.value if review else None,
-        }
+        views.week_json(number, prog.week_summary(number), prog.review_of(number))
     )
 
 
