@@ -103,7 +103,7 @@ def cyclic_gc_paused() -> Iterator[None]:
     The samples hold no reference cycles, so plain reference counting frees them as before and
     memory stays bounded; the collector runs as usual once the read ends. The switch is process
     wide: in the web server other threads' cyclic garbage waits for the end of the read (seconds),
-    and overlapping reads leave it on only after the first of them ends.
+    and with overlapping reads it comes back when the read that switched it off ends.
     """
     was_enabled = gc.isenabled()
     gc.disable()
