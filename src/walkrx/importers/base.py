@@ -99,7 +99,7 @@ def cyclic_gc_paused() -> Iterator[None]:
     """Python's cycle collector off while a file is read, back to its former state after.
 
     A reader allocates one small tuple per sample, and each few hundred allocations wake the cycle
-    collector, which then walks every sample read so far: a tenth of a 1 Hz TCX read went there.
+    collector, which then walks every sample read so far: about 5 % of a 1 Hz TCX read went there.
     The samples hold no reference cycles, so plain reference counting frees them as before and
     memory stays bounded; the collector runs as usual once the read ends. The switch is process
     wide: in the web server other threads' cyclic garbage waits for the end of the read (seconds),
