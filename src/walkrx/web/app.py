@@ -35,6 +35,7 @@ from walkrx.web.deps import get_db, get_settings, is_api, page
 from walkrx.web.limits import RequestBodyLimit
 from walkrx.web.routes import api, auth, imports, walker
 from walkrx.web.settings import WebSettings
+from walkrx.web.uploads import request_too_large_message
 
 HERE = Path(__file__).resolve().parent
 
@@ -101,7 +102,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404:
         message = "there is no such page: check the address, or start again from Today"
     elif exc.status_code == 413:
-        message = _too_large_message(request)
+        message = request_too_large_message(
+            request.headers.get("content-length"), get_settings(request).max_upload_bytes
+        )
     if is_api(request):
         return JSONResponse(
             {"error": {"type": _status_type(exc.status_code), "message": message}},
@@ -111,21 +114,6 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return page(
         request, "error.html", status_code=exc.status_code, status=exc.status_code, message=message
     )
-
-
-def _too_large_message(request: Request) -> str:
-    limit = get_settings(request).max_upload_bytes
-    declared = request.headers.get("content-length", "")
-    size = f"is {_megabytes(int(declared))}, over" if declared.isdigit() else "is over"
-    return (
-        f"this upload {size} the limit of {_megabytes(limit)} for one upload: nothing was stored."
-        " Upload fewer files at once, or import a large export with 'walkrx import' on the"
-        " command line"
-    )
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1 << 20):.0f} MB" if size >= 1 << 20 else f"{size:,} bytes"
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

@@ -30,8 +30,19 @@ def _size(upload: UploadFile) -> int:
     return size
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1 << 20):.0f} MB"
+def megabytes(size: int) -> str:
+    return f"{size / (1 << 20):.0f} MB" if size >= 1 << 20 else f"{size:,} bytes"
+
+
+def request_too_large_message(content_length: str | None, max_bytes: int) -> str:
+    """The words of the 413 for a request body over the cap (`web/limits.py`)."""
+    declared = content_length or ""
+    size = f"is {megabytes(int(declared))}, over" if declared.isdigit() else "is over"
+    return (
+        f"this upload {size} the limit of {megabytes(max_bytes)} for one upload: nothing was"
+        " stored. Upload fewer files at once, or import a large export with 'walkrx import' on"
+        " the command line"
+    )
 
 
 def check_sizes(uploads: list[UploadFile], max_bytes: int) -> None:
@@ -41,8 +52,8 @@ def check_sizes(uploads: list[UploadFile], max_bytes: int) -> None:
         size = _size(upload)
         if size > max_bytes:
             raise UploadTooLargeError(
-                f"{upload.filename or 'a file'} is {_megabytes(size)}, over the "
-                f"{_megabytes(max_bytes)} limit per file: nothing was stored. Split the export "
+                f"{upload.filename or 'a file'} is {megabytes(size)}, over the "
+                f"{megabytes(max_bytes)} limit per file: nothing was stored. Split the export "
                 "(for example one .zip per year) or import it with 'walkrx import' on the "
                 "command line"
             )
