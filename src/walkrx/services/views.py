@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from walkrx.domain.explain import DECISION_TEXT, FLAG_TEXT, REASON_TEXT, REFERRAL_TEXT
@@ -132,6 +134,14 @@ def plan_json(weeks: list[PlannedWeek]) -> dict[str, Any]:
             for w in weeks
         ]
     }
+
+
+def minutes_by_day(walks: Iterable[Walk]) -> dict[date, int]:
+    """Minutes walked on each local day (whole minutes), so the plan can show what is done."""
+    totals: dict[date, float] = {}
+    for walk in walks:
+        totals[walk.local_date] = totals.get(walk.local_date, 0.0) + walk.minutes
+    return {day: round(minutes) for day, minutes in totals.items()}
 
 
 def walk_json(w: Walk) -> dict[str, Any]:

@@ -5,7 +5,6 @@ through `accounts.authorise`); parse the form, call one service, render.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -394,18 +393,10 @@ def plan(request: Request, me: WalkerReads) -> Response:
         "plan.html",
         weeks=prog.plan(),
         today=prog.today,
-        walked=_minutes_by_day(prog.diary.walks),
+        walked=views.minutes_by_day(prog.diary.walks),
         zones=prog.zones(),
         zone_label=ZONE_LABEL,
     )
-
-
-def _minutes_by_day(walks: Sequence[Walk]) -> dict[date, int]:
-    """Minutes walked on each local day, so the plan can show what is done."""
-    totals: dict[date, float] = {}
-    for walk in walks:
-        totals[walk.local_date] = totals.get(walk.local_date, 0.0) + walk.minutes
-    return {day: round(minutes) for day, minutes in totals.items()}
 
 
 @router.get("/plan.ics")
