@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from activity_summary import summary
 
+from walkrx.domain.metrics import analyze
 from walkrx.errors import ImportFileError
+from walkrx.importers import importer_for
 from walkrx.importers.apple import read_apple
-from walkrx.importers.base import importer_for
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "apple"
 INVALID = sorted((DATA / "invalid").glob("*"))
@@ -274,3 +275,36 @@ def test_large_export_runs_in_bounded_memory(tmp_path: Path) -> None:
     assert hr_in_walks == 120 * 361  # 30 min at 5 s, both ends included
     assert hr_total == 120 * 720
     assert peak_kb < 300 * 1024
+
+
+def test_apple_watch_shaped_walk_gives_the_hand_calculated_zone_minutes() -> None:
+    """Issue 8: a 45-min Apple Watch walk, route at 1 Hz, heart rate every 5 s, one pause.
+
+    Heart rate 110 for the first 10 min, 130 to minute 35, 150 after; the walker pauses from
+    minute 20 to 25 (the watch keeps sampling heart rate, the route stops). By hand, against the
+    band 123-140: 10 min below, 20 min in (10-20 and 25-35), 10 min above; moving time 40 min.
+    Each heart-rate sample counts the 5 s to the next one, so every band may be short by one
+    sample's 5 s at its edges, well within the 15 s the issue allows.
+    """
+    pause = (1200, 1500)
+    end = 2700
+
+    def bpm(s: int) -> float:
+        return 110.0 if s < 600 else 130.0 if s < 2100 else 150.0
+
+    body = "".join(_hr(START + timedelta(seconds=s), bpm(s)) for s in range(0, end + 1, 5))
+    body += _workout("Walking", START, 45, route="route_walk.gpx", pause=pause)
+    route = _route_gpx(START, end + 1)
+    # the route stops during the pause: drop its points strictly inside it
+    pts = route.split(b"<trkpt ")
+    kept = [pts[0]] + [p for i, p in enumerate(pts[1:]) if not pause[0] < i < pause[1]]
+    data = _zip(_export_xml(body), {"route_walk.gpx": b"<trkpt ".join(kept)})
+    (walk,) = read_apple(data, "export.zip")
+    m = analyze(walk, (123, 140))
+    assert m.moving_s == pytest.approx(2400, abs=2)
+    assert m.below_s == pytest.approx(600, abs=15)
+    assert m.in_s == pytest.approx(1200, abs=15)
+    assert m.above_s == pytest.approx(600, abs=15)
+    assert m.hr_coverage is not None and m.hr_coverage >= 0.99
+    assert m.avg_hr == pytest.approx((110 * 600 + 130 * 1200 + 150 * 600) / 2400, abs=1)
+    assert m.efficiency.ineligible_reason != "low_hr_coverage"

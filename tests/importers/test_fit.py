@@ -11,6 +11,7 @@ import itertools
 import json
 import os
 import warnings
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from walkrx.importers import importer_for, read_file, registered_formats
 from walkrx.importers.fit import FitImporter
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "fit"
+INVALID_DIR = DATA / "invalid"
+REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference" / "fit"
 VALID = sorted(DATA.glob("*.fit"))
 INVALID = sorted((DATA / "invalid").glob("*.fit"))
 REGEN = os.environ.get("WALKRX_REGEN_EXPECTED") == "1"
@@ -134,6 +137,71 @@ def test_chained_files_give_an_activity_each() -> None:
     assert got == [(0, 14, "running"), (1, 14, "running")]
 
 
+def test_truncated_file_keeps_the_records_before_the_cut() -> None:
+    """Sigma Sport file cut mid-message (no session): its 14,391 records are read, and noted."""
+    (ride,) = read_file((REFERENCE / "dtcooper__nick.fit").read_bytes(), "nick.fit")
+    assert (ride.sport, ride.duration_s) == ("cycling", None)  # from the sport message
+    assert len(ride.t_s) == 14383  # 14391 records, 8 of them sharing a time with the one before
+    assert ride.start == datetime(2020, 9, 12, 12, 23, 38, tzinfo=UTC)
+    assert ride.t_s[-1] == 16723.0  # last record 17:02:21
+    assert ride.notes == (
+        "The file ends in the middle of a message (byte 403456): the 14391 records before it "
+        "were read; anything recorded after is lost.",
+    )
+    (short,) = read_file((DATA / "fitparse__activity-unexpected-eof.fit").read_bytes(), "e.fit")
+    assert len(short.t_s) == 14 and short.duration_s == 13.749  # the session came before the cut
+    assert "(byte 768)" in short.notes[0]
+
+
+def test_session_start_time_out_of_line_keeps_the_first_record() -> None:
+    """fenix 2 multisport: session 0's start_time (08:00:01) lies 45 min into an unbroken leg.
+
+    Its elapsed time (11738.24 s), its distance and its first lap run from the first record
+    (07:14:44), so the activity starts there, with its full distance and duration, and says why.
+    """
+    acts = read_file(
+        (REFERENCE / "dtcooper__activity-large-fenxi2-multisport.fit").read_bytes(), "m"
+    )
+    first = acts[0]
+    assert first.start == datetime(2015, 8, 29, 7, 14, 44, tzinfo=UTC)
+    assert first.t_s[-1] == 11739.0  # up to the second session's start
+    m = analyze(first, None)
+    assert (m.duration_s, m.distance_m) == (11738.24, 25072.07)
+    assert any("started 45 minutes after its first record" in n for n in first.notes)
+    assert not any("started" in n for a in acts[1:] for n in a.notes)
+
+
+def test_distance_from_records_when_the_session_gives_none() -> None:
+    """Chained SDK file: the paddle session has no total_distance; its records count 0-3600 m."""
+    paddle, swim = read_file(
+        (REFERENCE / "muktihari__chained_Activity_activity_poolswim.fit").read_bytes(), "c.fit"
+    )
+    assert paddle.total_distance_m is None and analyze(paddle, None).distance_m == 3600.0
+    assert any("no total distance" in n for n in paddle.notes)
+    assert swim.total_distance_m == 457.2 and not swim.notes
+
+
+def test_timer_pause_counts_no_heart_rate_time() -> None:
+    """FR935 indoor ride: timer stops 96-109 s and 180-295 s. Spec: a timer stop counts nothing,
+    so the 13 s of the first stop (under 30 s) do not carry the 119 bpm before it."""
+    (ride,) = read_file((REFERENCE / "GoldenCheetah__6449921903_ACTIVITY.fit").read_bytes(), "g")
+    assert ride.pauses == ((96.0, 109.0), (180.0, 295.0))
+    assert analyze(ride, None).avg_hr == pytest.approx(99.745, abs=1e-3)
+    # Counting the 13 s under the first stop gives the reference script's figure.
+    assert analyze(replace(ride, pauses=()), None).avg_hr == pytest.approx(100.943, abs=1e-3)
+
+
+def test_device_relative_file_is_refused_though_local_timestamp_is_a_date() -> None:
+    """Forerunner 70: the one calendar value, activity.local_timestamp, is the same in two files
+    whose activities lie 9 days apart on the watch's clock, so it cannot date either walk."""
+    for path in (
+        REFERENCE / "dtcooper__antfs-dump.63.fit",
+        INVALID_DIR / "fitparse__compressed-speed-distance.fit",
+    ):
+        with pytest.raises(ImportFileError, match="date cannot be known"):
+            read_file(path.read_bytes(), path.name)
+
+
 def test_reads_from_a_stream_and_sniffs_content_not_name() -> None:
     """A FIT file named .bin read from a stream is recognised by its header."""
     data = (DATA / "fitparse__garmin-fenix-5-walk.fit").read_bytes()
@@ -162,7 +230,10 @@ def test_empty_input_is_refused() -> None:
 
 
 def _fitparse_records(path: Path) -> list[tuple[datetime, float | None]]:
-    """(timestamp, heart rate) of every record as fitparse reads it; skip if fitparse refuses."""
+    """(timestamp, heart rate) of every record as fitparse reads it; skip if fitparse refuses.
+
+    A truncated file gives the records before the cut: fitparse stops there, as walkrx does.
+    """
     fitparse = pytest.importorskip("fitparse")
     out = []
     with warnings.catch_warnings():
@@ -172,6 +243,9 @@ def _fitparse_records(path: Path) -> list[tuple[datetime, float | None]]:
             for message in fit.get_messages("record"):
                 values = message.get_values()
                 out.append((values.get("timestamp"), values.get("heart_rate")))
+        except fitparse.utils.FitEOFError:
+            if not out:
+                pytest.skip(f"fitparse reads no record of {path.name} before it ends")
         except fitparse.FitParseError as exc:
             pytest.skip(f"fitparse cannot read {path.name}: {exc}")
     return out

@@ -176,8 +176,53 @@ def test_damaged_byte_reports_the_offset() -> None:
     assert "bad.fit" in caught.value.message
 
 
-def test_truncated_file_is_refused() -> None:
-    """A file cut short is refused as truncated."""
+def test_truncated_file_before_any_record_is_refused() -> None:
+    """A file cut before its first record holds nothing to read: refused as truncated."""
     data = walk().build()
-    with pytest.raises(ImportFileError, match=r"truncated|damaged"):
-        read_file(data[: len(data) // 2], "cut.fit")
+    first_record = 14 + 6 + 3 * 3 + 1 + 4 + 2 + 4  # header, file_id definition and message
+    with pytest.raises(ImportFileError, match="truncated") as caught:
+        read_file(data[: first_record + 3], "cut.fit")
+    assert caught.value.where == f"byte {first_record + 3}"
+
+
+def test_truncated_file_keeps_the_records_before_the_cut() -> None:
+    """A walk cut in the middle of its 7th record: the 6 before are read, and a note says so."""
+    b = walk(n=10)
+    data = b.build()
+    cut = data.index(bytes([b.local["record"]]) + struct.pack("<I", T0 + 6)) + 5
+    (a,) = read_file(data[:cut], "cut.fit")
+    assert a.t_s == (0.0, 1.0, 2.0, 3.0, 4.0, 5.0)
+    assert a.sport == "other" and a.duration_s is None  # the session came after the cut
+    assert a.notes == (
+        f"The file ends in the middle of a message (byte {cut}): the 6 records before it were "
+        "read; anything recorded after is lost.",
+    )
+
+
+def test_session_start_time_after_its_records_when_elapsed_runs_from_them() -> None:
+    """start_time 45 min after the first record, elapsed time spanning the records from the first:
+    the activity starts at the first record and a note says why; a consistent session has none."""
+    n = 3600
+    b = FitBuilder().add("file_id", 4, 1, T0)
+    for i in range(0, n + 1, 5):
+        b.add("record", T0 + i, INVALID_S32, INVALID_S32, 100, i * 100)
+    b.add("session", T0 + n, T0 + 2700, n * 1000, n * 100, 11, 0)
+    (a,) = read_file(b.build(), "late.fit")
+    assert a.start == FIT_EPOCH + timedelta(seconds=T0)
+    assert a.t_s[-1] == n and a.duration_s == n
+    assert any("started 45 minutes after its first record" in note for note in a.notes)
+    (ok,) = read_file(walk().build(), "ok.fit")
+    assert not ok.notes
+
+
+def test_session_without_total_distance_says_where_the_distance_comes_from() -> None:
+    """No total_distance in the session, a cumulative distance in the records: noted."""
+    b = FitBuilder().add("file_id", 4, 1, T0)
+    for i in range(5):
+        b.add("record", T0 + i, INVALID_S32, INVALID_S32, 100, i * 100)
+    b.add("session", T0 + 4, T0, 4000, 0xFFFFFFFF, 11, 0)
+    (a,) = read_file(b.build(), "nodist.fit")
+    assert a.total_distance_m is None
+    assert any("no total distance" in note for note in a.notes)
+    (with_total,) = read_file(walk().build(), "w.fit")
+    assert not with_total.notes

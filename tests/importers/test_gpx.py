@@ -14,7 +14,7 @@ from activity_summary import summary
 from lxml import etree
 
 from walkrx.errors import ImportFileError
-from walkrx.importers.base import importer_for
+from walkrx.importers import importer_for
 from walkrx.importers.gpx import read_gpx, sniff_gpx
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "gpx"
@@ -33,13 +33,13 @@ def test_real_file_matches_expected_output(path: Path) -> None:
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
 def test_real_file_columns_are_consistent(path: Path) -> None:
     """Every non-empty column has one value per sample, times start at 0 and never go back."""
-    (activity,) = read_gpx(path.read_bytes(), path.name)
-    n = len(activity.t_s)
-    for column in (activity.hr_bpm, activity.lat, activity.lon, activity.altitude_m):
-        assert len(column) in (0, n)
-    assert activity.t_s[0] == 0.0
-    assert all(b >= a for a, b in zip(activity.t_s, activity.t_s[1:], strict=False))
-    assert activity.start.tzinfo is UTC
+    for activity in read_gpx(path.read_bytes(), path.name):
+        n = len(activity.t_s)
+        for column in (activity.hr_bpm, activity.lat, activity.lon, activity.altitude_m):
+            assert len(column) in (0, n)
+        assert activity.t_s[0] == 0.0
+        assert all(b >= a for a, b in zip(activity.t_s, activity.t_s[1:], strict=False))
+        assert activity.start.tzinfo is UTC
 
 
 def _gpxpy_timed_points(data: bytes) -> int:
@@ -64,17 +64,22 @@ def _lxml_hr_elements(data: bytes) -> int:
 def test_counts_agree_with_gpxpy_and_raw_hr_elements(path: Path) -> None:
     """Sample counts agree with gpxpy; every HR extension element lxml finds becomes a sample."""
     data = path.read_bytes()
-    (activity,) = read_gpx(data, path.name)
-    assert len(activity.t_s) == _gpxpy_timed_points(data)
-    assert sum(h is not None for h in activity.hr_bpm) == _lxml_hr_elements(data)
+    activities = read_gpx(data, path.name)
+    assert sum(len(a.t_s) for a in activities) == _gpxpy_timed_points(data)
+    hr_samples = sum(h is not None for a in activities for h in a.hr_bpm)
+    assert hr_samples == _lxml_hr_elements(data)
 
 
 def test_korita_keeps_timed_points_and_says_what_it_dropped() -> None:
-    """GPSBabel's file: 871 points, 358 without time left out with a note, 1 gap between tracks."""
-    (activity,) = read_gpx((DATA / "gpxpy__korita-zbevnica.gpx").read_bytes(), "korita.gpx")
-    assert len(activity.t_s) == 871 - 358
-    assert any("358 of 871" in note for note in activity.notes)
-    assert activity.pauses == ((4552.0, 4840.0),)  # 10:52:22 -> 10:57:10 between the two logs
+    """GPSBabel's file: 871 points, 358 without time left out with a note; its two timed tracks
+    (the device switched off for 5 minutes at 10:52:22, on again at 10:57:10) are two walks."""
+    first, second = read_gpx((DATA / "gpxpy__korita-zbevnica.gpx").read_bytes(), "korita.gpx")
+    assert len(first.t_s) + len(second.t_s) == 871 - 358
+    assert any("358 of 871" in note for note in first.notes)
+    assert any("2 of the file's tracks have no times" in note for note in first.notes)
+    assert first.t_s[-1] == 4552.0
+    assert (second.start - first.start).total_seconds() == 4840.0
+    assert first.pauses == second.pauses == ()
 
 
 def test_waypoint_heart_rate_is_read() -> None:

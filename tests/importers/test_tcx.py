@@ -12,7 +12,7 @@ from activity_summary import summary
 from lxml import etree
 
 from walkrx.errors import ImportFileError
-from walkrx.importers.base import importer_for
+from walkrx.importers import importer_for
 from walkrx.importers.tcx import read_tcx
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "tcx"

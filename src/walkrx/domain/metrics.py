@@ -5,38 +5,53 @@ half-up rounding); `analyze` takes it as (lo, hi).
 
 Per-walk metrics (`analyze`)
 ----------------------------
-Samples are (t_i, hr_i, distance_i, position_i). Interval i runs from sample i to sample i+1 and
-lasts dt_i = t_{i+1} − t_i. An interval is *moving* when 0 < dt_i ≤ 30 s and it does not overlap a
-timer pause (stop_s, start_s) of the file; a longer gap or any overlap with a pause makes the whole
-interval a pause (with 1 Hz recording this costs at most a second per pause).
+Samples are (t_i, hr_i, distance_i, position_i), in the file's order. A device may sample heart
+rate apart from position (an Apple Watch: heart rate every ~5 s, a route point every second; phone
+apps: heart rate every 2-9 s), and may write points a few seconds out of time order. So three
+series are read from the samples, each on its own terms:
 
-- duration_s: elapsed time, last sample minus first; the file's own elapsed time when the walk has
-  fewer than 2 samples; 0 when it has neither.
-- moving_s: sum of moving intervals.
+- The timeline: every sample's time, in time order. Interval i runs from one time to the next and
+  lasts dt_i; it is *moving* when 0 < dt_i <= 30 s and it does not overlap a timer pause
+  (stop_s, start_s) of the file; a longer gap or any overlap with a pause makes it a pause.
+- The heart-rate series: the samples that carry a heart rate, in time order. Each counts the time
+  to the next heart-rate sample (spec section 9) when that comes within 30 s and no pause lies
+  between; otherwise, and for the last one, it counts nothing. Position-only samples between two
+  heart-rate samples change none of the heart-rate figures.
+- The motion series: the samples with a position or a cumulative distance, in the file's order
+  (sorting would zig-zag the path). A step between two consecutive ones has a distance (difference
+  of cumulative distances when both are known, negative ones counting 0, else the haversine
+  distance) and, when it is moving time (0 < dt <= 30 s, no pause), is a *segment* carrying the
+  heart rate in force at its start (that of the heart-rate sample whose counted time covers it).
+
+- duration_s: the file's own elapsed time (a FIT session's total_elapsed_time, an Apple
+  workout's start to end) when it gives one and it differs from the samples' span by at most an
+  hour (else a note says the two disagree); otherwise the latest sample minus the earliest; 0 with
+  neither.
+- moving_s: sum of the timeline's moving intervals, at most duration_s.
 - distance_m: the file's total when positive; else the last cumulative distance sample when
-  positive; else the haversine sum over consecutive GPS points, leaving out pairs that straddle a
-  timer pause (the person may travel while the timer is stopped); else the file's total (0) or None.
+  positive; else the haversine sum over consecutive GPS points of the motion series, leaving out
+  steps that straddle a timer pause (the person may travel while the timer is stopped); else the
+  file's total (0) or None.
 - samples: number of samples; hr_samples: samples with a heart rate.
-- hr time: a moving interval is *covered* when its starting sample has a heart rate (the sample's
-  value holds until the next sample).
-- hr_coverage: covered moving time / moving time (None when there is no moving time).
-- avg_hr: time-weighted mean over covered moving intervals; when there are none, the plain mean of
-  the heart-rate samples. max_hr: the largest heart-rate sample of the walk.
-- below_s / in_s / above_s: covered moving time with hr < lo, lo ≤ hr ≤ hi, hr > hi (None without a
-  band). Hence below + in + above = covered time ≤ moving_s ≤ duration_s.
-- spikes_share: share of covered moving time whose heart rate exceeds by more than 10 bpm the
-  rolling median of the heart-rate samples within ±60 s (a centred 2-minute window).
-- drift_pct (Pa:HR decoupling): for walks with at least 30 min of moving time, moving intervals with
-  a heart rate and a known distance are split at half their total time; with
-  r = (distance / time) / mean hr for each half, drift = (r1 − r2) / r1 × 100. Positive means heart
-  rate rose for the same pace in the second half. None for shorter walks or without distance/HR.
-- interval distance: difference of cumulative distance samples when both are known (negative
-  differences count as 0), else the haversine distance between both positions, else unknown.
+- hr_coverage: heart-rate time (the sum of the samples' counted time) / moving time (None when
+  there is no moving time).
+- avg_hr: mean of the heart-rate samples weighted by their counted time; None when no sample
+  counts (heart rate only once, or minutes apart: an Apple Watch outside a workout), and a note
+  says so. max_hr: the largest heart-rate sample of the walk.
+- notes: what the figures cannot say, as plain sentences (shown with the importer's own notes).
+- below_s / in_s / above_s: counted heart-rate time with hr < lo, lo <= hr <= hi, hr > hi (None
+  without a band). Hence below + in + above = heart-rate time <= moving_s <= duration_s.
+- spikes_share: share of heart-rate time whose heart rate exceeds by more than 10 bpm the rolling
+  median of the heart-rate samples within ±60 s (a centred 2-minute window).
+- drift_pct (Pa:HR decoupling): for walks with at least 30 min of moving time, the segments with a
+  heart rate are split at half their total time; with r = (distance / time) / mean hr for each
+  half, drift = (r1 - r2) / r1 × 100. Positive means heart rate rose for the same pace in the
+  second half. None for shorter walks or without distance/HR.
 
 Efficiency (pace at the same heart rate)
 ----------------------------------------
-- Steady walking: the moving intervals with a heart rate and a known distance, after trimming the
-  first and last 10 % of the walk's moving time (warm-up and cool-down).
+- Steady walking: the segments with a heart rate, after trimming the first and last 10 % of the
+  segments' time (warm-up and cool-down).
 - speed_per_beat: steady speed in m/min (steady distance / steady time) ÷ steady time-weighted
   mean heart rate: metres per minute per bpm. None when the steady distance is 0 or unknown.
 - speed_at_ref_hr: steady intervals are grouped, in time order, into consecutive 60-s windows; a
@@ -57,37 +72,29 @@ Efficiency (pace at the same heart rate)
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from itertools import pairwise
+from typing import Any, cast
 
 from walkrx.domain.activity import Activity
+from walkrx.domain.efficiency import (
+    Efficiency,
+    Segment,
+    drift_pct,
+    efficiency,
+)
 
 MAX_GAP_S = 30.0
-MIN_EFFICIENCY_MOVING_S = 10 * 60
-MIN_HR_COVERAGE = 0.9
-TRIM_SHARE = 0.10
-FIT_WINDOW_S = 60.0
-FIT_MIN_WINDOWS = 3
-FIT_MAX_EXTRAPOLATION_BPM = 10.0
-HILLY_GAIN_M_PER_KM = 20.0
 ALTITUDE_HYSTERESIS_M = 3.0
 SPIKE_MARGIN_BPM = 10.0
 SPIKE_HALF_WINDOW_S = 60.0
-DRIFT_MIN_MOVING_S = 30 * 60
 EARTH_RADIUS_M = 6_371_008.8
 
-
-@dataclass(frozen=True)
-class Efficiency:
-    """Pace at the same heart rate for one walk (see the module docstring)."""
-
-    speed_per_beat: float | None  # m/min per bpm over steady walking
-    speed_at_ref_hr: float | None  # m/min at the band centre, from the speed-vs-HR fit
-    ref_hr: float | None  # the band centre used
-    eligible: bool
-    ineligible_reason: str | None  # indoor | too_short | no_heart_rate | low_hr_coverage | ...
+# The file's own elapsed time (FIT session, Apple workout) is the walk's duration unless it differs
+# from the span of the samples by more than this: then the samples' clock is believed instead.
+MAX_OWN_EXCESS_S = 3600.0
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,7 @@ class WalkMetrics:
     efficiency: Efficiency
     spikes_share: float | None
     drift_pct: float | None
+    notes: tuple[str, ...] = ()  # what the figures cannot say, in plain words
 
     def to_json(self) -> dict[str, Any]:
         """A dict of plain JSON types (lists for tuples, floats rounded to 0.001)."""
@@ -124,6 +132,10 @@ class WalkMetrics:
             return value
 
         return {k: clean(v) for k, v in asdict(self).items()}
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else "twice" if count == 2 else f"{count} times"
 
 
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -162,51 +174,80 @@ def _ascent(altitude: Sequence[float | None]) -> float | None:
     return gain
 
 
-def _rolling_median(t: Sequence[float], hr: Sequence[float | None]) -> list[float | None]:
-    """Median of heart-rate samples within ±SPIKE_HALF_WINDOW_S of each sample (None if no HR)."""
-    points = [(ti, h) for ti, h in zip(t, hr, strict=True) if h is not None]
-    medians_by_time: list[float] = []
+def _rolling_median(t: Sequence[float], hr: Sequence[float]) -> list[float]:
+    """Median of the heart-rate samples within ±SPIKE_HALF_WINDOW_S of each one (time order)."""
+    medians: list[float] = []
     window: list[float] = []
     lo = hi = 0
-    for ti, _ in points:
-        while hi < len(points) and points[hi][0] <= ti + SPIKE_HALF_WINDOW_S:
-            insort(window, points[hi][1])
+    n = len(t)
+    for ti in t:
+        while hi < n and t[hi] <= ti + SPIKE_HALF_WINDOW_S:
+            insort(window, hr[hi])
             hi += 1
-        while points[lo][0] < ti - SPIKE_HALF_WINDOW_S:
-            del window[bisect_left(window, points[lo][1])]
+        while t[lo] < ti - SPIKE_HALF_WINDOW_S:
+            del window[bisect_left(window, hr[lo])]
             lo += 1
         m = len(window)
-        medians_by_time.append(
-            window[m // 2] if m % 2 else (window[m // 2 - 1] + window[m // 2]) / 2
-        )
-    out: list[float | None] = []
-    k = 0
-    for h in hr:
-        if h is None:
-            out.append(None)
+        medians.append(window[m // 2] if m % 2 else (window[m // 2 - 1] + window[m // 2]) / 2)
+    return medians
+
+
+def _sorted_times(t: Sequence[float]) -> Sequence[float]:
+    """The sample times in time order (the file's own order when it is already sorted)."""
+    if all(a <= b for a, b in pairwise(t)):
+        return t
+    return sorted(t)
+
+
+def _moving_time(times: Sequence[float], pauses: Sequence[tuple[float, float]]) -> float:
+    """Time between consecutive samples (time order) that is neither a gap over 30 s nor paused."""
+    total = 0.0
+    for a, b in pairwise(times):
+        dt = b - a
+        if 0 < dt <= MAX_GAP_S and not (pauses and _overlaps_pause(a, b, pauses)):
+            total += dt
+    return total
+
+
+@dataclass(frozen=True)
+class _HeartRate:
+    """The heart-rate samples on their own timeline, in time order.
+
+    `dt[k]` is the time sample k counts: up to the next heart-rate sample when that comes within
+    30 s and the interval overlaps no timer pause, else 0 (the last sample counts nothing).
+    """
+
+    t: list[float]
+    bpm: list[float]
+    dt: list[float]
+
+    @classmethod
+    def of(
+        cls,
+        t: Sequence[float],
+        hr: Sequence[float | None],
+        pauses: Sequence[tuple[float, float]],
+    ) -> _HeartRate:
+        if len(hr) == len(t) and None not in hr:  # the common case: every sample has one
+            times, bpm = list(t), cast("list[float]", list(hr))
+            if any(a > b for a, b in pairwise(times)):
+                order = sorted(range(len(times)), key=times.__getitem__)  # stable
+                times, bpm = [times[i] for i in order], [bpm[i] for i in order]
         else:
-            out.append(medians_by_time[k])
-            k += 1
-    return out
-
-
-def _fit_speed_at(windows: Sequence[tuple[float, float]], ref_hr: float) -> float | None:
-    """Least-squares speed = a + b·hr through (hr, speed) windows, evaluated at ref_hr."""
-    if len(windows) < FIT_MIN_WINDOWS:
-        return None
-    hrs = [w[0] for w in windows]
-    margin = FIT_MAX_EXTRAPOLATION_BPM
-    if ref_hr < min(hrs) - margin or ref_hr > max(hrs) + margin:
-        return None
-    n = len(windows)
-    mean_h = sum(hrs) / n
-    mean_s = sum(w[1] for w in windows) / n
-    sxx = sum((h - mean_h) ** 2 for h in hrs)
-    if sxx <= 1e-9:
-        return None
-    sxy = sum((h - mean_h) * (s - mean_s) for h, s in windows)
-    slope = sxy / sxx
-    return mean_s + slope * (ref_hr - mean_h)
+            pairs = [(ti, h) for ti, h in zip(t, hr, strict=True) if h is not None]
+            if any(a[0] > b[0] for a, b in pairwise(pairs)):
+                pairs.sort(key=lambda p: p[0])  # stable: equal times keep the file's order
+            times = [p[0] for p in pairs]
+            bpm = [p[1] for p in pairs]
+        if pauses:
+            dt = [
+                b - a if 0 < b - a <= MAX_GAP_S and not _overlaps_pause(a, b, pauses) else 0.0
+                for a, b in pairwise(times)
+            ]
+        else:
+            dt = [b - a if 0 < b - a <= MAX_GAP_S else 0.0 for a, b in pairwise(times)]
+        dt.append(0.0)  # the last sample counts nothing
+        return cls(times, bpm, dt[: len(times)])
 
 
 def analyze(activity: Activity, band: tuple[int, int] | None) -> WalkMetrics:
@@ -220,47 +261,22 @@ def analyze(activity: Activity, band: tuple[int, int] | None) -> WalkMetrics:
     alt = _column(activity.altitude_m, n)
     pauses = activity.pauses
 
-    duration = t[-1] - t[0] if n >= 2 else (activity.duration_s or 0.0)
+    times = _sorted_times(t)
+    span = times[-1] - times[0] if n >= 2 else 0.0
+    own = activity.duration_s
+    fits = own is not None and own > 0 and (n < 2 or abs(own - span) <= MAX_OWN_EXCESS_S)
+    duration = own if fits and own is not None else span
+    # moving time cannot exceed the device's own elapsed time (samples outside its session)
+    moving_s = min(_moving_time(times, pauses), duration)
 
-    # Per-interval facts, one pass.
-    moving_s = 0.0
+    # Heart rate on its own timeline (spec section 9), whatever the position sampling.
+    heart = _HeartRate.of(t, hr, pauses)
     covered_s = 0.0
     hr_time_sum = 0.0
     below = inside = above = 0.0
-    seg_dt: list[float] = []  # moving intervals only, in order
-    seg_hr: list[float | None] = []
-    seg_dist: list[float | None] = []
-    seg_idx: list[int] = []
-    gps_sum = 0.0
-    gps_pairs = 0
     lo_b, hi_b = band if band is not None else (0, 0)
-    # The GPS path length is only the fallback when the file gives no distance of its own, so the
-    # haversine (the costliest step per point) runs only where a distance is actually missing.
-    need_gps_sum = _distance(activity, dist, None) is None
-    for i in range(n - 1):
-        a, b = t[i], t[i + 1]
-        dt = b - a
-        in_pause = bool(pauses) and _overlaps_pause(a, b, pauses)
-        d1, d2 = dist[i], dist[i + 1]
-        have_step = d1 is not None and d2 is not None
-        step_gps: float | None = None
-        if need_gps_sum or not have_step:
-            la1, lo1, la2, lo2 = lat[i], lon[i], lat[i + 1], lon[i + 1]
-            if la1 is not None and lo1 is not None and la2 is not None and lo2 is not None:
-                step_gps = haversine_m(la1, lo1, la2, lo2)
-                if not in_pause:
-                    gps_sum += step_gps
-                    gps_pairs += 1
-        if dt <= 0 or dt > MAX_GAP_S or in_pause:
-            continue
-        moving_s += dt
-        step = max(0.0, d2 - d1) if have_step else step_gps  # type: ignore[operator]
-        h = hr[i]
-        seg_dt.append(dt)
-        seg_hr.append(h)
-        seg_dist.append(step)
-        seg_idx.append(i)
-        if h is None:
+    for h, dt in zip(heart.bpm, heart.dt, strict=True):
+        if dt <= 0:
             continue
         covered_s += dt
         hr_time_sum += h * dt
@@ -270,43 +286,100 @@ def analyze(activity: Activity, band: tuple[int, int] | None) -> WalkMetrics:
             above += dt
         else:
             inside += dt
-
-    hr_values = [h for h in hr if h is not None]
+    notes: list[str] = []
+    avg_hr: float | None = None
     if covered_s > 0:
-        avg_hr: float | None = hr_time_sum / covered_s
-    elif hr_values:
-        avg_hr = sum(hr_values) / len(hr_values)
-    else:
-        avg_hr = None
-    max_hr = max(hr_values) if hr_values else None
-    coverage = covered_s / moving_s if moving_s > 0 else None
+        # clamped to the samples' range: with sub-normal time steps the division can round past it
+        avg_hr = min(max(hr_time_sum / covered_s, min(heart.bpm)), max(heart.bpm))
+    elif heart.bpm:
+        notes.append(
+            f"Heart rate was recorded only {_times(len(heart.bpm))}, never twice within 30 "
+            "seconds, so the walk's average heart rate and its minutes in the target zone "
+            "cannot be measured."
+        )
+    max_hr = max(heart.bpm) if heart.bpm else None
+    coverage = min(1.0, covered_s / moving_s) if moving_s > 0 else None
+    if own is not None and n >= 2 and abs(own - span) > MAX_OWN_EXCESS_S:
+        notes.append(
+            f"The file's own duration ({own / 60:.0f} min) does not fit the times of its samples "
+            f"({span / 60:.0f} min); the samples' times were used."
+        )
+
+    # Motion: the samples with a position or a cumulative distance, in the file's order (sorting
+    # points a few seconds out of order would zig-zag the path). Each step between two of them is
+    # a segment (dt, heart rate in force at its start, distance) when it is moving time.
+    segments: list[Segment] = []
+    gps_sum = 0.0
+    gps_pairs = 0
+    # The GPS path length is only the fallback when the file gives no distance of its own, so the
+    # haversine (the costliest step per point) runs only where a distance is actually missing.
+    need_gps_sum = _distance(activity, dist, None) is None
+    h_t, h_bpm, h_dt = heart.t, heart.bpm, heart.dt
+    n_heart = len(h_t)
+    last_heart = n_heart - 1
+    k = -1  # the heart-rate sample found last: samples in time order cost one step each
+    prev = -1
+    for i in range(n):
+        la2, lo2, d2 = lat[i], lon[i], dist[i]
+        has_fix = la2 is not None and lo2 is not None
+        if not has_fix and d2 is None:
+            continue
+        if prev < 0:
+            prev = i
+            continue
+        a, b = t[prev], t[i]
+        la1, lo1, d1 = lat[prev], lon[prev], dist[prev]
+        prev = i
+        dt = b - a
+        in_pause = bool(pauses) and _overlaps_pause(min(a, b), max(a, b), pauses)
+        step: float | None = None
+        if d1 is not None and d2 is not None:
+            step = max(0.0, d2 - d1)
+        if has_fix and la1 is not None and lo1 is not None and (need_gps_sum or step is None):
+            step_gps = haversine_m(la1, lo1, la2, lo2)  # type: ignore[arg-type]
+            if not in_pause:
+                gps_sum += step_gps
+                gps_pairs += 1
+            if step is None:
+                step = step_gps
+        if step is None or dt <= 0 or dt > MAX_GAP_S or in_pause:
+            continue
+        # the heart rate in force at `a` (heart.at, inlined: this loop runs once per sample)
+        hr_now: float | None = None
+        if n_heart:
+            if k < 0 or h_t[k] > a:
+                k = bisect_right(h_t, a) - 1
+            else:
+                while k < last_heart and h_t[k + 1] <= a:
+                    k += 1
+            if k >= 0 and h_dt[k] > 0 and a < h_t[k] + h_dt[k]:
+                hr_now = h_bpm[k]
+        segments.append((dt, hr_now, step))
 
     distance = _distance(activity, dist, gps_sum if gps_pairs else None)
     ascent = _ascent(alt)
 
-    # Spikes.
+    # Spikes: heart-rate time more than 10 bpm above the centred 2-minute median.
     spikes_share: float | None = None
     if covered_s > 0:
-        medians = _rolling_median(t, hr)
-        spiky = 0.0
-        for dt, h, i in zip(seg_dt, seg_hr, seg_idx, strict=True):
-            med = medians[i]
-            if h is not None and med is not None and h > med + SPIKE_MARGIN_BPM:
-                spiky += dt
+        medians = _rolling_median(heart.t, heart.bpm)
+        spiky = sum(
+            dt
+            for h, dt, med in zip(heart.bpm, heart.dt, medians, strict=True)
+            if dt > 0 and h > med + SPIKE_MARGIN_BPM
+        )
         spikes_share = spiky / covered_s
 
-    efficiency = _efficiency(
+    walk_efficiency = efficiency(
         activity,
         band=band,
         moving_s=moving_s,
         coverage=coverage,
         distance=distance,
         ascent=ascent,
-        seg_dt=seg_dt,
-        seg_hr=seg_hr,
-        seg_dist=seg_dist,
+        segments=segments,
     )
-    drift = _drift(moving_s, seg_dt, seg_hr, seg_dist)
+    drift = drift_pct(moving_s, segments)
 
     return WalkMetrics(
         duration_s=duration,
@@ -315,16 +388,17 @@ def analyze(activity: Activity, band: tuple[int, int] | None) -> WalkMetrics:
         avg_hr=avg_hr,
         max_hr=max_hr,
         samples=n,
-        hr_samples=len(hr_values),
+        hr_samples=len(heart.bpm),
         hr_coverage=coverage,
         band=band,
         below_s=below if band is not None else None,
         in_s=inside if band is not None else None,
         above_s=above if band is not None else None,
         ascent_m=ascent,
-        efficiency=efficiency,
+        efficiency=walk_efficiency,
         spikes_share=spikes_share,
         drift_pct=drift,
+        notes=tuple(notes),
     )
 
 
@@ -342,114 +416,3 @@ def _distance(
     if total is not None:
         return float(total)
     return last
-
-
-def _steady(
-    moving_s: float,
-    seg_dt: Sequence[float],
-    seg_hr: Sequence[float | None],
-    seg_dist: Sequence[float | None],
-) -> list[tuple[float, float, float]]:
-    """(dt, hr, distance) of moving intervals inside the middle 80 % of moving time."""
-    lo, hi = moving_s * TRIM_SHARE, moving_s * (1 - TRIM_SHARE)
-    out: list[tuple[float, float, float]] = []
-    elapsed = 0.0
-    for dt, h, d in zip(seg_dt, seg_hr, seg_dist, strict=True):
-        mid = elapsed + dt / 2
-        elapsed += dt
-        if lo <= mid <= hi and h is not None and d is not None:
-            out.append((dt, h, d))
-    return out
-
-
-def _efficiency(
-    activity: Activity,
-    *,
-    band: tuple[int, int] | None,
-    moving_s: float,
-    coverage: float | None,
-    distance: float | None,
-    ascent: float | None,
-    seg_dt: Sequence[float],
-    seg_hr: Sequence[float | None],
-    seg_dist: Sequence[float | None],
-) -> Efficiency:
-    steady = _steady(moving_s, seg_dt, seg_hr, seg_dist)
-    speed_per_beat: float | None = None
-    steady_t = sum(s[0] for s in steady)
-    steady_d = sum(s[2] for s in steady)
-    if steady_t > 0 and steady_d > 0:
-        speed = steady_d / steady_t * 60.0
-        mean_hr = sum(s[0] * s[1] for s in steady) / steady_t
-        speed_per_beat = speed / mean_hr if mean_hr > 0 else None
-
-    ref_hr = (band[0] + band[1]) / 2 if band is not None else None
-    speed_at_ref: float | None = None
-    if ref_hr is not None and steady:
-        windows: list[tuple[float, float]] = []
-        acc_t = acc_d = acc_h = 0.0
-        for dt, h, d in steady:
-            acc_t += dt
-            acc_d += d
-            acc_h += h * dt
-            if acc_t >= FIT_WINDOW_S:
-                windows.append((acc_h / acc_t, acc_d / acc_t * 60.0))
-                acc_t = acc_d = acc_h = 0.0
-        speed_at_ref = _fit_speed_at(windows, ref_hr)
-
-    reason: str | None = None
-    if not activity.is_walk:
-        reason = "not_a_walk"
-    elif activity.indoor or activity.sport == "treadmill_walking":
-        reason = "indoor"
-    elif moving_s < MIN_EFFICIENCY_MOVING_S:
-        reason = "too_short"
-    elif coverage is None or coverage == 0:
-        reason = "no_heart_rate"
-    elif coverage < MIN_HR_COVERAGE:
-        reason = "low_hr_coverage"
-    elif not distance or speed_per_beat is None:
-        reason = "no_distance"
-    elif ascent is not None and ascent / (distance / 1000.0) >= HILLY_GAIN_M_PER_KM:
-        reason = "hilly"
-    return Efficiency(
-        speed_per_beat=speed_per_beat,
-        speed_at_ref_hr=speed_at_ref,
-        ref_hr=ref_hr,
-        eligible=reason is None,
-        ineligible_reason=reason,
-    )
-
-
-def _drift(
-    moving_s: float,
-    seg_dt: Sequence[float],
-    seg_hr: Sequence[float | None],
-    seg_dist: Sequence[float | None],
-) -> float | None:
-    if moving_s < DRIFT_MIN_MOVING_S:
-        return None
-    usable = [
-        (dt, h, d)
-        for dt, h, d in zip(seg_dt, seg_hr, seg_dist, strict=True)
-        if h is not None and d is not None
-    ]
-    total = sum(u[0] for u in usable)
-    if total <= 0:
-        return None
-    halves = [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]  # time, distance, hr·time
-    elapsed = 0.0
-    for dt, h, d in usable:
-        half = halves[0] if elapsed + dt / 2 <= total / 2 else halves[1]
-        elapsed += dt
-        half[0] += dt
-        half[1] += d
-        half[2] += h * dt
-    ratios: list[float] = []
-    for time_s, dist_m, hr_t in halves:
-        if time_s <= 0 or hr_t <= 0:
-            return None
-        ratios.append((dist_m / time_s) / (hr_t / time_s))
-    if ratios[0] <= 0:
-        return None
-    return (ratios[0] - ratios[1]) / ratios[0] * 100.0

@@ -4,8 +4,12 @@ One Activity per <Workout>. The export is streamed with lxml iterparse and every
 as soon as it is read, so memory stays bounded on multi-GB exports: only heart-rate records are
 kept, as two arrays of doubles (time, bpm), and matched to workouts by time at the end (records
 usually come before the workouts in the file). The zip member is read through `zipfile.open`,
-never extracted.
+never extracted; its workout-routes/*.gpx files are read with `_gpxdoc.read_content`.
 Some iOS versions write an invalid internal DTD: it is cut out before parsing (see `_xml`).
+
+With `fast_batch=True` (the command line only, see `base`), a large export's route files are parsed
+in a worker process (spawned) while this one scans export.xml. By default everything is read in the
+calling thread: a web server must not start processes per upload.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from typing import IO, Any
 
 from walkrx.domain.activity import Activity
 from walkrx.errors import ImportFileError
+from walkrx.importers._gpxdoc import read_content
+from walkrx.importers._points import Point, build_activity
 from walkrx.importers._xml import (
     CleanStream,
     XmlSource,
@@ -36,15 +42,13 @@ from walkrx.importers._xml import (
     valid_hr,
     xml_head,
 )
-from walkrx.importers.archive import (
+from walkrx.importers._zip import (
     DEFAULT_LIMITS,
     SizeGuard,
     apple_export_member,
     is_zip,
     looks_like_apple_export,
 )
-from walkrx.importers.base import register
-from walkrx.importers.gpx import Point, build_activity, read_content
 
 FORMAT = "apple"
 HR_TYPE = "HKQuantityTypeIdentifierHeartRate"
@@ -219,8 +223,11 @@ def _check_root(root: Any, name: str) -> None:
         )
 
 
-def read_apple(source: XmlSource, name: str) -> list[Activity]:
-    """Every workout of an Apple Health export (zip or export.xml), in file order."""
+def read_apple(source: XmlSource, name: str, *, fast_batch: bool = False) -> list[Activity]:
+    """Every workout of an Apple Health export (zip or export.xml), in file order.
+
+    `fast_batch` lets a large export.zip's route files be parsed in a worker process.
+    """
     if isinstance(source, bytes | bytearray | memoryview):
         stream: IO[bytes] = io.BytesIO(bytes(source))
     elif source.seekable():
@@ -231,12 +238,12 @@ def read_apple(source: XmlSource, name: str) -> list[Activity]:
     head = stream.read(4)
     stream.seek(start)
     if is_zip(head):
-        return _read_zip(stream, name)
+        return _read_zip(stream, name, fast_batch=fast_batch)
     export = _scan(CleanStream(stream, name, root_hint=b"<HealthData"), name)
     return _activities(export, name, None)
 
 
-def _read_zip(stream: IO[bytes], name: str) -> list[Activity]:
+def _read_zip(stream: IO[bytes], name: str, *, fast_batch: bool) -> list[Activity]:
     try:
         zf = zipfile.ZipFile(stream)
     except zipfile.BadZipFile as exc:
@@ -255,9 +262,12 @@ def _read_zip(stream: IO[bytes], name: str) -> list[Activity]:
         guard.check(member, info.file_size, info.compress_size, max_member=_MAX_EXPORT_BYTES)
         folder = member[: -len("export.xml")]
         known = set(names)
-        # Large exports: the route files are parsed in a second process while this one scans
-        # export.xml (they are independent, and the machine has more than one core).
-        early = _start_route_parsing(zf, names, folder, name, _path_of(stream))
+        # Large exports, when the caller allows a worker process (`fast_batch`): the route files
+        # are parsed in a second process while this one scans export.xml (they are independent,
+        # and the machine has more than one core).
+        early = (
+            _start_route_parsing(zf, names, folder, name, _path_of(stream)) if fast_batch else None
+        )
         with zf.open(info) as raw:
             cleaned = CleanStream(
                 raw,
@@ -306,8 +316,9 @@ def _start_route_parsing(
 ) -> Future[_RouteResult] | None:
     """Hand the export's route files to a worker process when they are big enough to matter.
 
-    The worker opens the zip itself (so this process holds none of the route bytes meanwhile);
-    an export that is not a file on disk is read here, one route at a time, as before.
+    Called only when the caller asked for `fast_batch`. The worker opens the zip itself (so this
+    process holds none of the route bytes meanwhile); an export that is not a file on disk is read
+    here, one route at a time, as before.
     """
     routes = [n for n in names if n.startswith(folder + "workout-routes/") and n.endswith(".gpx")]
     total = sum(zf.getinfo(n).file_size for n in routes)
@@ -448,6 +459,7 @@ def _activity(
         notes=notes,
         dropped_chars=dropped_chars,
         pauses_at=pauses,
+        start_at=work.start,
         **common,
     )
 
@@ -478,12 +490,15 @@ class AppleHealthImporter:
 
     format = FORMAT
     extensions = ()  # export.xml and export.zip are claimed by content only
+    accepts_fast_batch = True
 
     def sniff(self, head: bytes, name: str) -> bool:
         return sniff_apple(head, name)
 
-    def read(self, data: bytes | IO[bytes], name: str) -> list[Activity]:
-        return read_apple(data, name)
+    def read(
+        self, data: bytes | IO[bytes], name: str, *, fast_batch: bool = False
+    ) -> list[Activity]:
+        return read_apple(data, name, fast_batch=fast_batch)
 
 
-register(AppleHealthImporter())
+APPLE = AppleHealthImporter()

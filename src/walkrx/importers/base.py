@@ -1,28 +1,31 @@
-"""The importer interface and the registry that picks an importer for a file.
+"""The importer interface, and the one process-wide switch a batch read may turn on.
 
-Every format module (fit, gpx, tcx, apple, archive) provides one object satisfying `Importer` and
-calls `register` on import. `importer_for` chooses by content first (`sniff` on the file's first
-bytes) and falls back on the file name's extension, so a FIT file named `walk.dat` and a GPX file
-named `walk.xml` are both recognised. Importers turn bytes into `Activity` values and nothing else:
-they never touch the database, the web layer or the clock, and they raise `ImportFileError`.
+Every format module (fit, gpx, tcx, apple) provides one object satisfying `Importer`; the
+registry (`registry.FORMATS`, and `IMPORTERS` in the package) lists them in the order sniffing
+tries them. Importers turn bytes into `Activity` values and nothing else: they never touch the
+database, the web layer or the clock, and they raise `ImportFileError`.
 
 An importer may also carry `extensions: tuple[str, ...]` (lower case, with the dot: `(".fit",)`)
-for the extension fallback; without it, `"." + format` is assumed.
+for the extension fallback; without it, `"." + format` is assumed. An importer whose read can go
+faster with process-wide means (a worker process) sets `accepts_fast_batch = True` and takes
+`fast_batch: bool` as a keyword of `read`; `read_with` passes it on.
+
+`fast_batch` is for the command line only, and off by default: it pauses Python's cycle collector
+for the whole process (`cyclic_gc_paused`) and lets the Apple reader start a worker process. In a
+threaded web server both would reach every other request.
 """
 
 from __future__ import annotations
 
 import gc
-import io
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import BinaryIO, Protocol, runtime_checkable
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import BinaryIO, Protocol, TypeVar, cast, runtime_checkable
 
 from walkrx.domain.activity import Activity
-from walkrx.errors import ImportFileError
 
-# How many leading bytes `read_file` hands to `sniff`: enough for an XML prolog, comments and the
-# root element, or a ZIP's first local header with its member name.
+# How many leading bytes are handed to `sniff`: enough for an XML prolog, comments and the root
+# element, or a ZIP's first local header with its member name.
 SNIFF_BYTES = 4096
 
 
@@ -41,57 +44,44 @@ class Importer(Protocol):
         ...
 
 
-_registry: dict[str, Importer] = {}
+class _FastBatchImporter(Protocol):
+    def read(
+        self, data: bytes | BinaryIO, name: str, *, fast_batch: bool = False
+    ) -> list[Activity]: ...
 
 
-def register(importer: Importer) -> Importer:
-    """Add `importer` to the registry (replacing one of the same format) and return it."""
-    _registry[importer.format] = importer
-    return importer
+def read_with(
+    importer: Importer, data: bytes | BinaryIO, name: str, *, fast_batch: bool = False
+) -> list[Activity]:
+    """`importer.read(data, name)`, with `fast_batch=True` for an importer that accepts it."""
+    if fast_batch and getattr(importer, "accepts_fast_batch", False):
+        return cast(_FastBatchImporter, importer).read(data, name, fast_batch=True)
+    return importer.read(data, name)
 
 
-def registered_formats() -> tuple[str, ...]:
-    """The formats walkrx can read, in registration order."""
-    return tuple(_registry)
-
-
-def _extensions(importer: Importer) -> tuple[str, ...]:
+def extensions_of(importer: Importer) -> tuple[str, ...]:
+    """The file name endings the extension fallback gives to `importer`."""
     declared = getattr(importer, "extensions", None)
     if declared:
         return tuple(str(ext).lower() for ext in declared)
     return (f".{importer.format}",)
 
 
-def importer_for(head: bytes, name: str) -> Importer:
-    """The importer for a file: by content first, then by the extension of `name`."""
-    for importer in _registry.values():
-        if importer.sniff(head, name):
-            return importer
-    lowered = name.lower()
-    for importer in _registry.values():
-        if any(lowered.endswith(ext) for ext in _extensions(importer)):
-            return importer
-    supported = ", ".join(fmt.upper() for fmt in _registry) or "none registered"
-    raise ImportFileError(
-        name,
-        f"not a recognised activity file (formats walkrx reads: {supported}); "
-        "export the walk from your watch or app in one of these formats",
-    )
+_I = TypeVar("_I")
 
 
-def read_file(data: bytes | BinaryIO, name: str) -> list[Activity]:
-    """Sniff `data`, pick its importer and read every activity in it."""
-    with cyclic_gc_paused():
-        if isinstance(data, bytes | bytearray | memoryview):
-            payload = bytes(data)
-            return importer_for(payload[:SNIFF_BYTES], name).read(payload, name)
-        stream: BinaryIO = data
-        if not stream.seekable():
-            stream = io.BytesIO(stream.read())
-        start = stream.tell()
-        head = stream.read(SNIFF_BYTES)
-        stream.seek(start)
-        return importer_for(head, name).read(stream, name)
+def register(importer: _I) -> _I:
+    """Return `importer` unchanged. Kept for format modules that still call it on import.
+
+    Importing a module no longer registers anything: the registry is the explicit tuple in
+    `walkrx.importers.registry` (`FORMATS`), which a new format must be added to.
+    """
+    return importer
+
+
+def batch_switches(fast_batch: bool) -> AbstractContextManager[None]:
+    """The process-wide speed-ups of a batch read when `fast_batch` is asked for, else nothing."""
+    return cyclic_gc_paused() if fast_batch else nullcontext()
 
 
 @contextmanager
@@ -102,8 +92,8 @@ def cyclic_gc_paused() -> Iterator[None]:
     collector, which then walks every sample read so far: about 5 % of a 1 Hz TCX read went there.
     The samples hold no reference cycles, so plain reference counting frees them as before and
     memory stays bounded; the collector runs as usual once the read ends. The switch is process
-    wide: in the web server other threads' cyclic garbage waits for the end of the read (seconds),
-    and with overlapping reads it comes back when the read that switched it off ends.
+    wide, which is why only a batch read on the command line asks for it (`fast_batch`): in the
+    web server other threads' cyclic garbage would wait for the end of the read.
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -1,18 +1,27 @@
 """FIT importer (Garmin and others), built on fitdecode (MIT). The Garmin FIT SDK is not used.
 
-What this module does beyond decoding, and why:
+What the FIT import does beyond decoding, and why. Reading the stream into groups of messages
+(chained files, truncation, errors) is in `_fit_messages.py`, the `hr` decoding in `_fit_hr.py`:
 
 - Chained files: a FIT file may hold several FIT files back to back. A part that has its own
   `file_id` starts a new group; parts without one (Garmin appends parts that hold only `hr`
   messages) belong to the group before them. Every group yields its activities.
 - Sessions: each `session` message is one activity (a triathlon gives five). Records go to the
-  session whose start time they follow. Sport and sub-sport come from the session, else from the
-  `sport` message, and are normalised (see `normalise_sport`).
+  session whose start time they follow (records before the first session's start go to it), and
+  the activity starts at its first record. Sport and sub-sport come from the session, else from
+  the `sport` message, and are normalised (see `normalise_sport`).
+- A session's start_time out of line: when it lies more than a minute after the session's first
+  record while the session's own total_elapsed_time spans its records from that first record
+  (within a minute), the start_time is the one figure that disagrees (the fenix 2 multisport file:
+  start_time 45 min into an unbroken leg whose elapsed time, distance and first lap all run from
+  the first record). The activity starts at the first record and a note says so.
+- A session without total_distance whose records carry a cumulative distance: the walk's distance
+  is the last recorded one (see `walkrx.domain.metrics`), and a note says the summary gave none.
 - Heart rate in `hr` messages (a chest strap that buffered beats, e.g. HRM-Pro with an FR955):
-  fitdecode decodes them but neither it nor fitparse puts them into the records. We rebuild each
-  beat's time from the anchor message (`timestamp` + `fractional_timestamp` paired with
-  `event_timestamp`, 1/1024 s) and the packed 12-bit `event_timestamp_12` deltas, then give each
-  record without its own heart rate the mean `filtered_bpm` of the beats in (previous record,
+  fitdecode decodes them but neither it nor fitparse puts them into the records. `_fit_hr.py`
+  rebuilds each beat's time from the anchor message (`timestamp` + `fractional_timestamp` paired
+  with `event_timestamp`, 1/1024 s) and the packed 12-bit `event_timestamp_12` deltas, then gives
+  each record without its own heart rate the mean `filtered_bpm` of the beats in (previous record,
   record], rounded half up. A record's own heart rate is never overwritten.
 - Invalid values: fitdecode returns None for the FIT invalid sentinels (heart rate 255, position
   0x7FFFFFFF, ...). A heart rate of 0 is treated as missing too, and positions outside ±90/±180
@@ -20,38 +29,43 @@ What this module does beyond decoding, and why:
 - Records that share a timestamp (Strava writes position and distance as two records) are merged.
 - Time: timestamps are read raw (seconds since 1989-12-31 UTC). Values below 0x10000000 are
   device-relative (seconds since the device was switched on) and cannot be dated: such a file is
-  refused. A record whose time is more than 12 h away from the rest (a file that "ends in 2085")
-  is dropped and noted. The UTC offset is `activity.local_timestamp - activity.timestamp`, rounded
-  to 15 minutes (fitdecode labels local_timestamp as UTC, so we use the raw integers).
+  refused. Nothing else in such a file dates it: the Forerunner 70 writes file_id.time_created
+  device-relative too, and its one calendar value, activity.local_timestamp, is the same
+  (2012-02-13 12:21:03) in two of its files whose activities lie 9 days apart on its own clock,
+  so it is not the activity's time. A record whose time is more than 12 h away from the rest (a
+  file that "ends in 2085") is dropped and noted. The UTC offset is `activity.local_timestamp -
+  activity.timestamp`, rounded to 15 minutes (fitdecode labels local_timestamp as UTC, so we use
+  the raw integers).
 - Pauses: `event` messages with event `timer` give (stop, start) pairs.
-- Errors: a bad CRC, a truncated file, a corrupt header or undecodable data raise ImportFileError
-  naming the file and the byte offset. Malformed-but-decodable definitions (misaligned field
-  sizes) are tolerated, as fitdecode's ErrorHandling.IGNORE allows.
+- Truncated files (fitdecode raises FitEOFError: the file ends in the middle of a message, often
+  before its session summary): everything decoded before the cut is kept, and the activities of
+  the FIT file the cut went through get a note naming the byte and how many records were read.
+  A file cut before its first record is refused.
+- Errors: a bad CRC, a truncated file without a record, a corrupt header or undecodable data raise
+  ImportFileError naming the file and the byte offset. Malformed-but-decodable definitions
+  (misaligned field sizes) are tolerated, as fitdecode's ErrorHandling.IGNORE allows.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, BinaryIO
 
-import fitdecode
-
 from walkrx.domain.activity import Activity
-from walkrx.domain.numbers import round_half_up
 from walkrx.errors import ImportFileError
+from walkrx.importers._fit_hr import beats, merge_beats
+from walkrx.importers._fit_messages import DEVICE_RELATIVE_LIMIT, FIT_EPOCH, Cut, Group, read_groups
 from walkrx.importers.base import register
 
-FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
-# Below this, a FIT date_time counts seconds from device power-on, not from the FIT epoch.
-DEVICE_RELATIVE_LIMIT = 0x10000000
 SEMICIRCLE_DEG = 180.0 / 2**31
 # A record further than this from its neighbours' cluster has an impossible time.
 CLUSTER_GAP_S = 12 * 3600
+# A session's start_time this far from what its records and elapsed time say is out of line.
+START_MISMATCH_S = 60
 OFFSET_STEP_S = 15 * 60
 MAX_OFFSET_S = 14 * 3600
 
@@ -85,19 +99,6 @@ _INDOOR_SUBSPORTS = frozenset(
         "indoor_rowing",
     }
 )
-_TIMER_STOPS = frozenset({"stop", "stop_all", "stop_disable", "stop_disable_all"})
-_RECORD_FIELDS = frozenset(
-    {
-        "timestamp",
-        "heart_rate",
-        "distance",
-        "position_lat",
-        "position_long",
-        "altitude",
-        "enhanced_altitude",
-    }
-)
-_OFFSET_IN_MESSAGE = re.compile(r"(?:@|offset:?)\s*(\d+)")
 
 
 def normalise_sport(sport: object, sub_sport: object) -> tuple[str, str | None, bool]:
@@ -110,180 +111,6 @@ def normalise_sport(sport: object, sub_sport: object) -> tuple[str, str | None, 
     if name == "walking" and sub in _TREADMILL_SUBSPORTS:
         name = "treadmill_walking"
     return name, sub, indoor
-
-
-@dataclass
-class _Group:
-    """The messages of one FIT file within a chain (with its hr-only tail parts)."""
-
-    parts: int = 0
-    file_id: dict[str, Any] = field(default_factory=dict)
-    sessions: list[dict[str, Any]] = field(default_factory=list)
-    sports: list[dict[str, Any]] = field(default_factory=list)
-    activity: dict[str, Any] = field(default_factory=dict)
-    records: list[dict[str, Any]] = field(default_factory=list)
-    timer_events: list[tuple[int, bool]] = field(default_factory=list)  # (raw time, is_stop)
-    hr_messages: list[list[fitdecode.types.FieldData]] = field(default_factory=list)
-
-
-def _fields(message: fitdecode.FitDataMessage, raw_times: Iterable[str] = ()) -> dict[str, Any]:
-    """Name -> value for the message's own (non-component) fields; raw ints for `raw_times`."""
-    wanted_raw = set(raw_times)
-    out: dict[str, Any] = {}
-    for fd in message.fields:
-        if fd.name in wanted_raw:
-            out[fd.name] = fd.raw_value
-        elif fd.name not in out or out[fd.name] is None:
-            out[fd.name] = fd.value
-    return out
-
-
-def _error(name: str, exc: Exception) -> ImportFileError:
-    offset = getattr(exc, "offset", None)
-    if offset is None:
-        match = _OFFSET_IN_MESSAGE.search(str(exc))
-        offset = int(match.group(1)) if match else None
-    where = f"byte {offset}" if offset is not None else None
-    if isinstance(exc, fitdecode.FitCRCError):
-        problem = "the file is damaged (its checksum does not match)"
-    elif isinstance(exc, fitdecode.FitEOFError):
-        problem = "the file is truncated (it ends in the middle of a message)"
-    elif isinstance(exc, fitdecode.FitHeaderError):
-        problem = "the file is damaged (a FIT header is invalid)"
-    else:
-        problem = f"the file is damaged and cannot be decoded ({exc})"
-    return ImportFileError(
-        name, f"{problem}; copy the activity from the watch or app again", where=where
-    )
-
-
-def _groups(stream: BinaryIO, name: str) -> list[_Group]:
-    groups: list[_Group] = []
-    current: _Group | None = None
-    pending_part = False
-    try:
-        with fitdecode.FitReader(
-            stream,
-            check_crc=fitdecode.CrcCheck.RAISE,
-            error_handling=fitdecode.ErrorHandling.IGNORE,
-        ) as reader:
-            for frame in reader:
-                if isinstance(frame, fitdecode.FitHeader):
-                    pending_part = True
-                    continue
-                if not isinstance(frame, fitdecode.FitDataMessage):
-                    continue
-                mesg = frame.name
-                if current is None or (mesg == "file_id" and (pending_part or current.file_id)):
-                    current = _Group(parts=0)
-                    groups.append(current)
-                if pending_part:
-                    current.parts += 1
-                    pending_part = False
-                if mesg == "record":
-                    rec: dict[str, Any] = {}
-                    for fd in frame.fields:
-                        if fd.name in _RECORD_FIELDS and rec.get(fd.name) is None:
-                            rec[fd.name] = fd.raw_value if fd.name == "timestamp" else fd.value
-                    current.records.append(rec)
-                elif mesg == "hr":
-                    current.hr_messages.append(list(frame.fields))
-                elif mesg == "event":
-                    ev = _fields(frame, ("timestamp",))
-                    if ev.get("event") == "timer" and isinstance(ev.get("timestamp"), int):
-                        current.timer_events.append(
-                            (ev["timestamp"], ev.get("event_type") in _TIMER_STOPS)
-                        )
-                elif mesg == "session":
-                    current.sessions.append(_fields(frame, ("timestamp", "start_time")))
-                elif mesg == "sport":
-                    current.sports.append(_fields(frame))
-                elif mesg == "activity":
-                    current.activity = _fields(frame, ("timestamp", "local_timestamp"))
-                elif mesg == "file_id":
-                    current.file_id = _fields(frame, ("time_created",))
-    except fitdecode.FitError as exc:
-        raise _error(name, exc) from exc
-    except (ValueError, KeyError, IndexError, TypeError, AssertionError) as exc:
-        # fitdecode can trip over malformed content in ways it does not wrap in FitError.
-        raise ImportFileError(name, f"the file cannot be decoded ({exc!r})") from exc
-    return groups
-
-
-def _beats(hr_messages: Sequence[Sequence[fitdecode.types.FieldData]]) -> list[tuple[float, int]]:
-    """(raw FIT time in seconds, bpm) for every beat in `hr` messages, in order."""
-    beats: list[tuple[float, int]] = []
-    anchor_time: float | None = None
-    anchor_event: int = 0  # event_timestamp at the anchor, 1/1024 s
-    acc: int | None = None  # last event_timestamp, 1/1024 s, for the 12-bit accumulation
-    for fields in hr_messages:
-        timestamp: int | None = None
-        fractional = 0.0
-        events: list[int] = []
-        packed: Sequence[int] | None = None
-        bpms: list[int | None] = []
-        for fd in fields:
-            if fd.field_def is None:  # components that fitdecode expanded: we decode them ourselves
-                continue
-            raw = fd.raw_value
-            if fd.name == "timestamp" and isinstance(raw, int):
-                timestamp = raw
-            elif fd.name == "fractional_timestamp" and isinstance(fd.value, int | float):
-                fractional = float(fd.value)
-            elif fd.name == "event_timestamp" and raw is not None:
-                values = raw if isinstance(raw, tuple | list) else (raw,)
-                events.extend(int(v) for v in values if v is not None)
-            elif fd.name == "event_timestamp_12" and raw is not None:
-                packed = raw if isinstance(raw, tuple | list) else None
-            elif fd.name == "filtered_bpm" and raw is not None:
-                values = raw if isinstance(raw, tuple | list) else (raw,)
-                bpms.extend(values)
-        if timestamp is not None and events and timestamp >= DEVICE_RELATIVE_LIMIT:
-            anchor_time = timestamp + fractional
-            anchor_event = events[0]
-        if packed is not None and acc is not None:
-            as_int = int.from_bytes(bytes(packed), "little")
-            for k in range(len(packed) * 8 // 12):
-                low = (as_int >> (12 * k)) & 0xFFF
-                value = (acc & ~0xFFF) + low
-                if value < acc:
-                    value += 0x1000
-                events.append(value)
-                acc = value
-        elif events:
-            acc = events[-1]
-        if anchor_time is None:
-            continue
-        previous: int | None = None
-        for event, bpm in zip(events, bpms, strict=False):
-            if event == previous or bpm is None or bpm in (0, 255):
-                previous = event
-                continue  # devices pad the last packed message by repeating its last beat
-            previous = event
-            beats.append((anchor_time + (event - anchor_event) / 1024.0, int(bpm)))
-    return beats
-
-
-def _merge_beats(
-    times: Sequence[int], hr: list[float | None], beats: list[tuple[float, int]]
-) -> int:
-    """Fill records without heart rate from beats in (previous record, record]; count filled."""
-    if not beats or not times:
-        return 0
-    beats.sort()
-    beat_times = [b[0] for b in beats]
-    filled = 0
-    for i, t in enumerate(times):
-        if hr[i] is not None:
-            continue
-        lo = times[i - 1] if i > 0 else t - 1
-        first = bisect_right(beat_times, lo)
-        last = bisect_right(beat_times, t)
-        if last > first:
-            window = [beats[k][1] for k in range(first, last)]
-            hr[i] = float(round_half_up(sum(window) / len(window)))
-            filled += 1
-    return filled
 
 
 def _valid_time(raw: object) -> int | None:
@@ -332,7 +159,7 @@ class _Samples:
     altitude: list[float | None]
 
 
-def _samples(group: _Group, name: str, notes: list[str]) -> _Samples:
+def _samples(group: Group, name: str, notes: list[str]) -> _Samples:
     """Clean, merged, time-ordered record columns of a group."""
     dated = [r for r in group.records if _valid_time(r.get("timestamp")) is not None]
     relative = sum(
@@ -399,7 +226,7 @@ def _samples(group: _Group, name: str, notes: list[str]) -> _Samples:
     if out_of_order:
         notes.append(f"dropped {out_of_order} record(s) out of time order")
     if group.hr_messages:
-        filled = _merge_beats(out.times, out.hr, _beats(group.hr_messages))
+        filled = merge_beats(out.times, out.hr, beats(group.hr_messages))
         if filled:
             notes.append(
                 f"heart rate for {filled} record(s) taken from {len(group.hr_messages)} "
@@ -408,8 +235,10 @@ def _samples(group: _Group, name: str, notes: list[str]) -> _Samples:
     return out
 
 
-def _activities(group: _Group, name: str, first_index: int) -> list[Activity]:
-    notes: list[str] = []
+def _activities(
+    group: Group, name: str, first_index: int, cut_note: str | None = None
+) -> list[Activity]:
+    notes: list[str] = [cut_note] if cut_note else []
     if group.parts > 1:
         notes.append(f"chained file part with {group.parts} FIT sections")
     samples = _samples(group, name, notes)
@@ -451,6 +280,21 @@ def _activities(group: _Group, name: str, first_index: int) -> list[Activity]:
         times = samples.times[lo:hi]
         end_raw = times[-1] if times else start_raw
         pauses = _pauses(timer_events, start_raw, end_raw)
+        elapsed = _float(session.get("total_elapsed_time"))
+        total_distance = _float(session.get("total_distance"))
+        own_notes = list(notes)
+        late = _late_start_note(starts[k], elapsed, times)
+        if late:
+            own_notes.append(late)
+        if (
+            "start_time" in session
+            and total_distance is None
+            and any(d is not None for d in samples.distance[lo:hi])
+        ):
+            own_notes.append(
+                "The file's summary gives no total distance, so the distance is the last one the "
+                "device recorded."
+            )
         out.append(
             Activity(
                 sport=sport,
@@ -466,15 +310,32 @@ def _activities(group: _Group, name: str, first_index: int) -> list[Activity]:
                 lon=tuple(samples.lon[lo:hi]),
                 altitude_m=tuple(samples.altitude[lo:hi]),
                 pauses=pauses,
-                duration_s=_float(session.get("total_elapsed_time")),
-                total_distance_m=_float(session.get("total_distance")),
+                duration_s=elapsed,
+                total_distance_m=total_distance,
                 indoor=indoor,
                 device=device,
                 index=first_index + len(out),
-                notes=tuple(notes),
+                notes=tuple(own_notes),
             )
         )
     return out
+
+
+def _late_start_note(start: int | None, elapsed: float | None, times: Sequence[int]) -> str | None:
+    """A note when the session's start_time lies well after its first record while its own
+    elapsed time runs from that first record (the fenix 2 multisport file): the start_time is the
+    one figure out of line, so the activity starts at the first record, as its elapsed time does.
+    """
+    if start is None or elapsed is None or len(times) < 2:
+        return None
+    ahead = start - times[0]
+    if ahead <= START_MISMATCH_S or abs(times[-1] - times[0] - elapsed) > START_MISMATCH_S:
+        return None
+    return (
+        f"The file's summary says this activity started {round(ahead / 60)} minutes after its "
+        "first record, but the summary's own elapsed time counts from that first record, so the "
+        "activity starts there."
+    )
 
 
 def _relative_distance(values: Sequence[float | None]) -> Iterator[float | None]:
@@ -501,6 +362,17 @@ def _pauses(
     return tuple(pauses)
 
 
+def _cut_note(cut: Cut | None, group: Group) -> str | None:
+    """The note for a file cut short (its last group is the one the cut went through)."""
+    if cut is None:
+        return None
+    where = f" (byte {cut.offset})" if cut.offset is not None else ""
+    return (
+        f"The file ends in the middle of a message{where}: the {len(group.records)} records "
+        "before it were read; anything recorded after is lost."
+    )
+
+
 class FitImporter:
     """Reads FIT activity files (including chained files) into activities."""
 
@@ -514,12 +386,13 @@ class FitImporter:
     def read(self, data: bytes | BinaryIO, name: str) -> list[Activity]:
         """Every session of every chained FIT file in `data`, as activities in file order."""
         stream: BinaryIO = io.BytesIO(data) if isinstance(data, bytes) else data
-        groups = _groups(stream, name)
+        groups, cut = read_groups(stream, name)
         if not groups:
             raise ImportFileError(name, "the FIT file holds no messages")
         activities: list[Activity] = []
-        for group in groups:
-            activities.extend(_activities(group, name, len(activities)))
+        for k, group in enumerate(groups):
+            cut_note = _cut_note(cut, group) if k == len(groups) - 1 else None
+            activities.extend(_activities(group, name, len(activities), cut_note))
         if not activities:
             raise ImportFileError(name, "the FIT file holds no activity (no session or record)")
         return activities

@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from walkrx.domain.activity import Activity
 from walkrx.errors import ImportFileError
+from walkrx.importers._points import Point, build_activity
 from walkrx.importers._xml import (
     CleanStream,
     XmlSource,
@@ -24,8 +25,6 @@ from walkrx.importers._xml import (
     to_float,
     xml_head,
 )
-from walkrx.importers.base import register
-from walkrx.importers.gpx import Point, build_activity
 
 FORMAT = "tcx"
 
@@ -345,4 +344,4 @@ class TcxImporter:
         return read_tcx(data, name)
 
 
-register(TcxImporter())
+TCX = TcxImporter()
