@@ -116,8 +116,10 @@ def test_ineligible_reasons() -> None:
         [float(x) for x in range(300)], [130.0] * 300, distance_m=tuple(x * 1.3 for x in range(300))
     )
     assert analyze(short, BAND).efficiency.ineligible_reason == "too_short"
-    sparse_hr = tuple(h if i % 5 == 0 else None for i, h in enumerate(walk.hr_bpm))
-    low = replace(walk, hr_bpm=sparse_hr)
+    # heart rate lost for the last 10 minutes: 2100 of 2700 moving seconds covered
+    lost = tuple(h if t < 2400 else None for t, h in zip(walk.t_s, walk.hr_bpm, strict=True))
+    low = replace(walk, hr_bpm=lost)
+    assert analyze(low, BAND).hr_coverage == pytest.approx(2099 / 2700)
     assert analyze(low, BAND).efficiency.ineligible_reason == "low_hr_coverage"
     # 3600 m with a steady 1 m climb every 10 s of the 3000 s: about 300 m up, over 80 m/km.
     hilly = replace(walk, altitude_m=tuple(t / 10 for t in walk.t_s))

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from walkrx.domain.codes import Decision, Flag, PainStatus, Reason, RedFlag
-from walkrx.domain.model import Diary
+from walkrx.domain.model import Diary, ProgramPause
 from walkrx.domain.pain import pain_status
 from walkrx.domain.review import (
     SEVERITY,
@@ -988,3 +988,97 @@ def test_property_week_pain_status(d: Diary, start: int) -> None:
             assert s.pain is PainStatus.GREEN
         elif not r.paused:
             assert s.pain is PainStatus.UNKNOWN
+
+
+# --- a clinician's pause (issue 11) --------------------------------------------------------------
+
+
+def paused(d: Diary, *pauses: ProgramPause) -> Diary:
+    return replace(d, pauses=pauses)
+
+
+def test_clinician_pause_holds_the_position() -> None:
+    """issue 11: a week that overlaps a clinician's pause keeps its position, reason
+    paused_by_clinician alone, even when its walking was on track; the weeks around it go on."""
+    walks = [*on_track_week(1, 1), *on_track_week(2, 2), *on_track_week(3, 2)]
+    pause = ProgramPause(day_of(2, 3), day_of(3, 0), "flare of sciatica, seen in clinic")
+    rs = reviews(paused(diary(walks), pause), 3)
+    assert [r.decision for r in rs] == [Decision.PROGRESS, Decision.HOLD, Decision.PROGRESS]
+    assert rs[1].reasons == (Reason.PAUSED_BY_CLINICIAN,)
+    assert rs[1].paused
+    assert (rs[1].flags, rs[1].referrals, rs[1].red_flags) == ((), (), ())
+    assert [(r.position, r.next_position) for r in rs] == [(1, 2), (2, 2), (2, 3)]
+
+
+def test_open_clinician_pause_holds_every_week_from_its_start() -> None:
+    """issue 11: a pause not yet resumed holds every week from the one it began in."""
+    walks = [*on_track_week(1, 1), *on_track_week(2, 2), *on_track_week(3, 2)]
+    rs = reviews(paused(diary(walks), ProgramPause(day_of(2, 6), None, "surgery")), 3)
+    assert [r.next_position for r in rs] == [2, 2, 2]
+    assert [r.reasons for r in rs[1:]] == [(Reason.PAUSED_BY_CLINICIAN,)] * 2
+
+
+def test_clinician_pause_resumed_on_a_weeks_first_day_leaves_that_week_alone() -> None:
+    """issue 11: the resume date is the first day walked again: a pause resumed on the first day
+    of week 2 covers week 1 only; one resumed on the day it began covers no day."""
+    walks = [*on_track_week(1, 1), *on_track_week(2, 2)]
+    rs = reviews(paused(diary(walks), ProgramPause(day_of(1, 5), day_of(2, 0))), 2)
+    assert [r.decision for r in rs] == [Decision.HOLD, Decision.PROGRESS]
+    cancelled = ProgramPause(day_of(1, 2), day_of(1, 2))
+    assert reviews(paused(diary(walks), cancelled), 2) == reviews(diary(walks), 2)
+
+
+def test_red_flag_week_under_a_clinician_pause_lists_both() -> None:
+    """issue 11 and spec 6 rule 1: a red flag still decides the week (seek care); the clinician's
+    pause is listed beside it, and the position does not move."""
+    checkins = [checkin(day_of(1, 1), 1, red_flags=(RedFlag.FEVER_UNWELL,))]
+    d = paused(diary(on_track_week(1, 1), checkins), ProgramPause(day_of(1, 0), None))
+    r = only(1, d)
+    assert r.decision is Decision.SEEK_CARE_URGENT
+    assert r.reasons == (Reason.RED_FLAG, Reason.PAUSED_BY_CLINICIAN)
+    assert r.next_position == r.position
+
+
+def test_clinician_pause_ends_a_run_of_red_weeks() -> None:
+    """issue 11, as a red-flag pause: a paused week ends a run of red weeks, so the red week
+    after it raises no clinician_review."""
+    d = paused(
+        diary([red_walk(1), red_walk(2), red_walk(3)]), ProgramPause(day_of(2, 0), day_of(3, 0))
+    )
+    rs = reviews(d, 3, start_position=5)
+    assert [r.decision for r in rs] == [Decision.STEP_BACK, Decision.HOLD, Decision.STEP_BACK]
+    assert [r.flags for r in rs] == [(), (), ()]
+
+
+def test_review_json_words_the_pause() -> None:
+    """issue 11: the new reason has its sentence, as every reason does."""
+    d = paused(diary(on_track_week(1, 1)), ProgramPause(day_of(1, 0), None, "holiday"))
+    words = review_json(only(1, d))
+    assert words["reasons"] == ["paused_by_clinician"]
+    assert "clinician paused" in words["explanation"]["reasons"][0]
+
+
+@PROPERTY
+@given(d=program_diaries(), start=start_positions, data=st.data())
+def test_property_clinician_pause_holds_and_changes_nothing_before(
+    d: Diary, start: int, data: st.DataObject
+) -> None:
+    """issue 11: every week overlapping a clinician's pause keeps its position and raises no
+    referral; the weeks that ended before the pause began are reviewed as without it."""
+    first = data.draw(st.integers(0, 7 * WEEKS - 1))
+    length = data.draw(st.none() | st.integers(0, 30))
+    pause = ProgramPause(
+        d.person.start + timedelta(days=first),
+        None if length is None else d.person.start + timedelta(days=first + length),
+    )
+    without = reviews(d, WEEKS, start_position=start)
+    held = reviews(paused(d, pause), WEEKS, start_position=start)
+    for before, r in zip(without, held, strict=True):
+        s = r.summary
+        if pause.overlaps(s.start, s.end):
+            assert r.paused
+            assert Reason.PAUSED_BY_CLINICIAN in r.reasons
+            assert r.next_position == r.position
+            assert r.referrals == ()
+        elif s.end < pause.start:
+            assert r == before

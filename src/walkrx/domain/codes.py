@@ -22,6 +22,8 @@ class Reason(StrEnum):
     NO_WALKS = "no_walks"
     RED_FLAG = "red_flag"
     ON_TRACK = "on_track"
+    PAUSED_BY_CLINICIAN = "paused_by_clinician"  # issue 11: a clinician paused the program
+    PROGRAM_FINISHED = "program_finished"  # issue 13: the program was finished, not taken up again
 
 
 class Flag(StrEnum):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from walkrx.domain.codes import Decision, Flag, PainStatus, Reason, Referral
 
 DISCLAIMER = (
-    "walkrx helps you follow a walking programme; it does not diagnose or treat anything. "
+    "walkrx helps you follow a walking program; it does not diagnose or treat anything. "
     "If your pain changes in a way that worries you, talk to a clinician."
 )
 
@@ -31,10 +33,14 @@ REASON_TEXT: dict[Reason, str] = {
     Reason.RED_FLAG: "You answered yes to a warning-sign question; walking is paused until a "
     "clinician has checked you and the flag is cleared.",
     Reason.ON_TRACK: "You did the planned walking and your back tolerated it.",
+    Reason.PAUSED_BY_CLINICIAN: "Your clinician paused the program during this week, so it "
+    "stays at the same level; it carries on from there once they resume it.",
+    Reason.PROGRAM_FINISHED: "The program had finished by this week, so there was no plan to "
+    "review; it carries on from a safe level if you return to it.",
 }
 
 FLAG_TEXT: dict[Flag, str] = {
-    Flag.CLINICIAN_REVIEW: "Two flare weeks in a row: a clinician should review the programme.",
+    Flag.CLINICIAN_REVIEW: "Two flare weeks in a row: a clinician should review the program.",
     Flag.NOT_LOGGING: "Two weeks in a row without any walk logged.",
     Flag.RED_FLAG_OPEN: "A warning sign is still open and has not been cleared.",
 }
@@ -47,7 +53,14 @@ REFERRAL_TEXT: dict[Referral, str] = {
     Referral.FEAR_OF_MOVEMENT: "Worry about moving is holding you back: a clinician can help you "
     "regain confidence step by step.",
     Referral.RETURN_TO_SPORT: "To return to lifting, running or sport you will need more than "
-    "walking: ask for a tailored rehab programme.",
+    "walking: ask for a tailored rehab program.",
+}
+
+REFERRAL_SHORT: dict[Referral, str] = {
+    Referral.PLATEAU: "progress has stalled",
+    Referral.STILL_LIMITED: "everyday activities still limited",
+    Referral.FEAR_OF_MOVEMENT: "worry about moving",
+    Referral.RETURN_TO_SPORT: "wants to return to sport",
 }
 
 PAIN_TEXT: dict[PainStatus, str] = {
@@ -55,4 +68,42 @@ PAIN_TEXT: dict[PainStatus, str] = {
     PainStatus.AMBER: "amber: pain rose a little; hold steady",
     PainStatus.RED: "red: a flare; ease off",
     PainStatus.UNKNOWN: "unknown: no pain ratings logged",
+}
+
+
+def alert_words(kind: str, day: date, codes: tuple[str, ...] = ()) -> str:
+    """What an alert (walkrx.domain.alerts) says to a clinician, in plain words."""
+    when = f"{day:%a} {day.day} {day:%b}"
+    if kind == "red_walk":
+        return f"A walk on {when} flared the back pain (red)."
+    if kind == "red_flag":
+        signs = ", ".join(RED_FLAG_WORDS.get(code, code.replace("_", " ")) for code in codes)
+        return f"Answered yes to a warning sign on {when}: {signs}."
+    if kind == "morning_pain_rising":
+        return f"Morning pain has risen since {when}: {' then '.join(codes)} out of 10."
+    if kind == "not_logging":
+        return f"Nothing logged on the planned walking days since {when}."
+    if kind == "recurrence":
+        care = {"sought_care": " They sought care for it.", "no_care": " They did not seek care."}
+        said = "".join(care.get(code, "") for code in codes)
+        return (
+            f"Back pain limited their daily activities again after the program (told on {when}); "
+            f"they have been offered a return to the program.{said}"
+        )
+    return f"Something to look at from {when}."
+
+
+RED_FLAG_WORDS: dict[str, str] = {
+    "saddle_numbness": "numbness around the bottom or genitals",
+    "bladder_change": "a change in bladder control",
+    "bowel_control": "a change in bowel control",
+    "sexual_dysfunction": "new sexual difficulties",
+    "leg_weakness": "new or worsening leg weakness",
+    "fever_unwell": "fever or feeling unwell",
+    "cancer_history": "a history of cancer",
+    "weight_loss": "unexplained weight loss",
+    "trauma": "a recent fall or injury",
+    "night_pain": "pain at night that does not ease",
+    "age_onset": "first back pain under 20 or over 55",
+    "immunosuppression": "a weakened immune system",
 }

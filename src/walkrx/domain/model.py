@@ -37,6 +37,14 @@ class Person:
     goals: tuple[str, ...] = ()
     start_position: int = 1  # where week 1 starts in the protocol (a clinician may set 0 or later)
     adjustments: tuple[tuple[str, float], ...] = ()  # clinician's threshold changes, dotted keys
+    display_name: str | None = None  # the name the walker chose for their clinicians to see
+    activities: tuple[str, ...] = ()  # what the walker named for the functional scale (PSFS)
+    units: str = "metric"  # how they read distances and speeds: metric or imperial (issue 15)
+
+    @property
+    def shown_name(self) -> str:
+        """How a clinician sees the person: the name they chose, else the program's name."""
+        return self.display_name or self.name
 
     def zone_settings_on(self, day: date) -> ZoneSettings:
         """The zone settings in force on a day (the earliest ones before any change)."""
@@ -79,6 +87,16 @@ class Walk:
     band_bpm: tuple[int, int] | None = None  # the band those seconds were measured against
     source: str = "diary"  # diary | csv | fit | gpx | tcx | apple
     pace_hr: float | None = None  # efficiency: metres per minute per bpm, when eligible (spec 9)
+    # why an imported walk waits for the person's confirmation before it counts (a code of
+    # walkrx.domain.plausibility), or None; `confirmed` says the person has counted it anyway
+    check_reason: str | None = None
+    confirmed: bool = False
+    import_notes: tuple[str, ...] = ()  # what the importer noticed in the file, in plain words
+
+    @property
+    def counted(self) -> bool:
+        """Whether the walk counts in weeks, reviews and the pace trend."""
+        return self.check_reason is None or self.confirmed
 
     @property
     def local_start(self) -> datetime:
@@ -116,6 +134,55 @@ class FlagClearing:
 
 
 @dataclass(frozen=True)
+class ProgramPause:
+    """A clinician's pause of the program, with its reason: walking stops from `start`, and
+    resumes on `end` (the first day walked again; None while the pause is open). A pause resumed
+    on the day it began covers no day."""
+
+    start: date
+    end: date | None = None
+    reason: str = ""
+    by: str = ""  # who paused it (the clinician's e-mail address)
+    id: int | None = None
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+    def overlaps(self, first: date, last: date) -> bool:
+        """Whether any day from `first` to `last` (both included) is paused."""
+        day = max(self.start, first)  # the first day of the span the pause could cover
+        return day <= last and self.covers(day)
+
+
+@dataclass(frozen=True)
+class ProgramStage:
+    """The program finished (`kind` "finished", from `day` on no walk is planned) or taken up
+    again after it ("returned": from `day`, the first day of a program week, at protocol week
+    `position`). Issue 13; `walkrx.domain.stages` reads them."""
+
+    kind: str  # finished | returned
+    day: date
+    position: int | None = None  # returned: the protocol week the program resumes at
+    by: str = ""  # who: an e-mail address, or "console"
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """An answer to the follow-up after the program (spec 13), about the time since the previous
+    answer: an episode of back pain that limited daily activities for at least a day (when it
+    began, whether care was sought), and the minutes walked in a usual week now."""
+
+    id: int | None
+    day: date  # the day of the answer
+    recurrence: bool
+    episode_start: date | None = None  # as the walker gave it (None: not given)
+    sought_care: bool | None = None
+    usual_minutes: int | None = None
+    by: str = ""
+
+
+@dataclass(frozen=True)
 class Diary:
     """Everything the rules need about one person, as plain data."""
 
@@ -123,3 +190,6 @@ class Diary:
     walks: tuple[Walk, ...] = ()
     checkins: tuple[CheckIn, ...] = ()
     clearings: tuple[FlagClearing, ...] = ()
+    pauses: tuple[ProgramPause, ...] = ()  # a clinician's pauses, by start
+    stages: tuple[ProgramStage, ...] = ()  # finishes and returns, by day (issue 13)
+    followups: tuple[FollowUp, ...] = ()  # answers after the program, by day (issue 13)

@@ -99,11 +99,13 @@ def build_plan(
     reviews: list[WeekReview],
     start_position: int = 1,
     extra_weeks: int = 1,
+    next_position: int | None = None,
 ) -> list[PlannedWeek]:
     """Every program week from 1 until the protocol's table is done (plus `extra_weeks`).
 
     Reviewed weeks keep the position they were reviewed at; the week after the last review has the
-    position that review decided; later weeks are projected one position further each.
+    position that review decided (or `next_position`, a return's); later weeks are projected one
+    position further each.
     """
     weeks: list[PlannedWeek] = []
     for review in reviews:
@@ -113,6 +115,7 @@ def build_plan(
             )
         )
     position = reviews[-1].next_position if reviews else start_position
+    position = position if next_position is None else next_position  # a return (issue 13)
     week = len(reviews) + 1
     first_future = True
     while position <= protocol.last_week + extra_weeks or first_future:
@@ -138,3 +141,12 @@ def walk_on(plan: list[PlannedWeek], day: date) -> PlannedWalk | None:
             if walk.day == day:
                 return walk
     return None
+
+
+def next_walk_after(plan: list[PlannedWeek], day: date) -> PlannedWalk | None:
+    """The first planned walk after `day` (None when the plan holds none)."""
+    return min(
+        (walk for week in plan for walk in week.walks if walk.day > day),
+        key=lambda walk: walk.day,
+        default=None,
+    )

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from walkrx.domain.lessons import Lesson
 from walkrx.domain.numbers import exact, round_half_up
+from walkrx.domain.pace import PaceBand
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,15 @@ class ZoneDefaults:
 
 
 @dataclass(frozen=True)
+class FollowUpRules:
+    """After the program (spec 13): how often to ask the follow-up, and where a return after a
+    recurrence puts the program (the start of this phase, never above where it ended)."""
+
+    interval_days: int = 30  # a follow-up is due every this many days after the end
+    return_phase: int = 1  # a return starts at this phase's first week
+
+
+@dataclass(frozen=True)
 class Prescription:
     position: int
     phase: int
@@ -116,6 +127,11 @@ class Protocol:
     review: ReviewThresholds = field(default_factory=ReviewThresholds)
     referral: ReferralThresholds = field(default_factory=ReferralThresholds)
     zones: ZoneDefaults = field(default_factory=ZoneDefaults)
+    followup: FollowUpRules = field(default_factory=FollowUpRules)
+    # how to walk (issue 15): the moderate pace band, the posture checklist, the week's lessons
+    pace: PaceBand = field(default_factory=PaceBand)
+    posture: tuple[str, ...] = ()  # cues offered before a walk and ticked after it
+    lessons: tuple[Lesson, ...] = ()  # a short read per protocol week (walkrx.domain.lessons)
 
     @property
     def table_phases(self) -> tuple[Phase, ...]:
@@ -165,6 +181,12 @@ class Protocol:
             long_walk_minutes=phase.long_walk_minutes,
             tempo=phase.tempo,
         )
+
+    def return_position(self, ended_at: int) -> int:
+        """Where a return after a recurrence puts the program (issue 13): the first week of the
+        protocol's return phase, or where the program ended if that was lower."""
+        phase = self.table_phases[min(self.followup.return_phase, len(self.table_phases)) - 1]
+        return max(0, min(phase.first_week, ended_at))
 
     def step_back_position(self, position: int) -> int:
         """Where a red week sends the program (spec section 6, rule 2)."""

@@ -9,7 +9,7 @@ asks about and their tiers follow:
 - NHS Clinical Knowledge Summaries, Back pain - low (without radiculopathy): red flags for cauda
   equina syndrome (emergency) and for cancer, infection, fracture and inflammatory disease.
 - The UK cauda equina warning card (promoted by the Chartered Society of Physiotherapy, the GIRFT
-  spinal programme and patient groups): saddle numbness, bladder, bowel and sexual changes, and
+  spinal program and patient groups): saddle numbness, bladder, bowel and sexual changes, and
   weakness in the legs mean going to an emergency department at once.
 - Verhagen AP, Downie A, Popal N, Maher C, Koes BW. Red flags presented in current low back pain
   guidelines: a review. Eur Spine J 2016;25:2788-2802.

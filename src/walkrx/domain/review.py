@@ -5,8 +5,11 @@ reads
 only data dated up to the end of week k (plus the next-morning pain of week k's walks), so the same
 data always gives the same decisions, whatever order it was entered in.
 
-Rules, first match decides, every match is listed: red flag (pause) > red week (step back) >
-no walks (hold) > too little (hold) > too much too soon (hold) > amber week (hold) > progress.
+Rules, first match decides, every match is listed: red flag (pause) > paused by a clinician
+(hold) > red week (step back) > no walks (hold) > too little (hold) > too much too soon (hold) >
+amber week (hold) > progress. A week that overlaps a clinician's pause (`Diary.pauses`) is judged
+like a red-flag week, by that rule alone: the position stays, no other reason, flag or referral
+is raised, it ends runs of red or empty weeks and is left out of the plateau window (issue 11).
 Referrals (walking is not enough) are checked on every unpaused week from the protocol's first
 referral week on.
 """
@@ -27,10 +30,11 @@ from walkrx.domain.codes import (
     RedFlagTier,
     Referral,
 )
-from walkrx.domain.model import CheckIn, Diary, Walk
+from walkrx.domain.model import CheckIn, Diary, ProgramPause, Walk
 from walkrx.domain.pain import pain_status, peak_pain
 from walkrx.domain.protocol import Prescription, Protocol
 from walkrx.domain.redflags import highest_tier
+from walkrx.domain.stages import off_between, return_between
 
 RETURN_TO_SPORT_GOAL = "return_to_sport"
 
@@ -87,7 +91,12 @@ class WeekReview:
 
     @property
     def paused(self) -> bool:
-        return Reason.RED_FLAG in self.reasons
+        """Paused by a red flag or by a clinician, or the program was finished (issue 13): the
+        week is judged by that alone."""
+        return bool(
+            {Reason.RED_FLAG, Reason.PAUSED_BY_CLINICIAN, Reason.PROGRAM_FINISHED}
+            & set(self.reasons)
+        )
 
 
 # --- check-ins -------------------------------------------------------------------------------
@@ -116,6 +125,17 @@ def open_red_flags(diary: Diary, as_of: date) -> tuple[RedFlag, ...]:
         if not closed:
             found.extend(f for f in checkin.red_flags if f not in found)
     return tuple(sorted(found))
+
+
+def paused_by_clinician(diary: Diary, first: date, last: date) -> bool:
+    """Whether a clinician's pause covers any day from `first` to `last` (both included)."""
+    return any(p.overlaps(first, last) for p in diary.pauses)
+
+
+def clinician_pause_on(diary: Diary, day: date) -> ProgramPause | None:
+    """The clinician's pause that covers `day`, if any (the latest begun, should two overlap)."""
+    covering = [p for p in diary.pauses if p.covers(day)]
+    return max(covering, key=lambda p: p.start) if covering else None
 
 
 # --- weekly summary --------------------------------------------------------------------------
@@ -200,6 +220,9 @@ def review_weeks(
     empty_run = 0
     previous: WeekSummary | None = None
     for week in range(1, completed_weeks(diary, today) + 1):
+        first = diary.person.week_start(week)
+        back = return_between(diary.stages, first, first + timedelta(days=6))
+        position = position if back is None else back  # a return to the program (issue 13)
         summary = summarise_week(diary, protocol, week, position)
         review = _review_one(diary, protocol, summary, position, previous, red_run, empty_run)
         if review.paused:
@@ -226,6 +249,9 @@ def _review_one(
     answered = [f for c in diary.checkins if s.start <= c.day <= s.end for f in c.red_flags]
     still_open = open_red_flags(diary, s.end)
     tier = highest_tier([*answered, *still_open])
+    held = paused_by_clinician(diary, s.start, s.end)
+    off = off_between(diary.stages, s.start, s.end)  # the program was finished (issue 13)
+    kept = (Reason.PAUSED_BY_CLINICIAN,) * held + (Reason.PROGRAM_FINISHED,) * off
     if tier is not None:
         decision = (
             Decision.SEEK_CARE_EMERGENCY
@@ -236,10 +262,22 @@ def _review_one(
             summary=s,
             position=position,
             decision=decision,
-            reasons=(Reason.RED_FLAG,),
+            reasons=(Reason.RED_FLAG, *kept),
             flags=(Flag.RED_FLAG_OPEN,) if still_open else (),
             referrals=(),
             red_flags=tuple(sorted(set(answered) | set(still_open))),
+            next_position=position,
+            next_prescription=protocol.prescription(position),
+        )
+    if kept:
+        return WeekReview(
+            summary=s,
+            position=position,
+            decision=Decision.HOLD,
+            reasons=kept,
+            flags=(),
+            referrals=(),
+            red_flags=(),
             next_position=position,
             next_prescription=protocol.prescription(position),
         )

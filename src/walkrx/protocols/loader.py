@@ -4,10 +4,10 @@ The shipped protocols are package data beside this module; a clinic may pass the
 file. Validation walks the domain dataclasses (their fields and type hints), so a field added to
 `Phase` or to a thresholds class is read and checked without changes here: every number must be
 positive unless `_RANGES` says otherwise, and every `x_min`/`x_max` or `x_low`/`x_high` pair must be
-in order. Rules about the phase table as a whole (weeks, numbering, maintenance) are in
-`_check_phases`. Every problem raises `ProtocolFileError(file, field, problem)` with a dotted field
-path such as `phases[2].minutes_min`; phases are counted from 1, in the order of the file's
-`[[phases]]` tables.
+in order. Rules about the protocol as a whole (name, phase weeks and numbering, maintenance) are
+in `walkrx.protocols.checks`. Every problem raises `ProtocolFileError(file, field, problem)` with a
+dotted field path such as `phases[2].minutes_min`; phases are counted from 1, in the order of the
+file's `[[phases]]` tables.
 """
 
 from __future__ import annotations
@@ -25,21 +25,22 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+from walkrx.domain.pace import PaceBand
 from walkrx.domain.protocol import (
+    FollowUpRules,
     PainThresholds,
-    Phase,
     Protocol,
     ReferralThresholds,
     ReviewThresholds,
     ZoneDefaults,
 )
 from walkrx.errors import NotFoundError, ProtocolFileError
+from walkrx.protocols.checks import check_protocol
 
 __all__ = ["available", "describe", "load", "parse"]
 
 _T = TypeVar("_T")
 _SUFFIX = ".toml"
-_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _PAIRS = (("_min", "_max"), ("_low", "_high"))
 
 
@@ -86,6 +87,11 @@ _RANGES: Mapping[tuple[type, str], _Range] = {
     (ReferralThresholds, "tsk17_high"): _Range(17, 68, True, " (TSK-17 scores run 17-68)"),
     (ReferralThresholds, "fabq_pa_high"): _Range(0, 24, hint=" (FABQ-PA scores run 0-24)"),
     **{(ZoneDefaults, f.name): _FRACTION for f in dataclasses.fields(ZoneDefaults)},
+    (FollowUpRules, "interval_days"): _Range(7, 366, True, " (days between two follow-ups)"),
+    **{
+        (PaceBand, name): _Range(0, 10, hint=" (km/h: people walk at about 3 to 7)")
+        for name in ("low_kmh", "high_kmh")
+    },
 }
 
 # Further orderings between two numbers of one class: (class, smaller or equal, larger or equal).
@@ -94,6 +100,7 @@ _ORDERED: tuple[tuple[type, str, str], ...] = (
     (PainThresholds, "amber_peak", "red_peak"),
     (PainThresholds, "red_peak_with_rise", "red_peak"),
     (PainThresholds, "amber_rise", "red_rise"),
+    (PaceBand, "low_kmh", "high_kmh"),
 )
 
 
@@ -154,7 +161,7 @@ def parse(content: str | bytes, file: str = "<protocol>") -> Protocol:
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(file, content, exc) from exc
     protocol = _build(Protocol, data, "", file)
-    _check_protocol(protocol, file)
+    check_protocol(protocol, file)
     return protocol
 
 
@@ -356,130 +363,7 @@ def _check_pairs(cls: type, values: Mapping[str, Any], path: str, file: str) -> 
 
 
 # ---------------------------------------------------------------------------------------------
-# Rules about the protocol as a whole
-
-
-def _check_protocol(protocol: Protocol, file: str) -> None:
-    if not protocol.name:
-        raise ProtocolFileError(file, "name", "is empty; give the protocol a short name")
-    if not _NAME_PATTERN.match(protocol.name):
-        raise ProtocolFileError(
-            file,
-            "name",
-            f"'{protocol.name}' is not a valid name; use letters, digits, '-', '_' or '.', "
-            "starting with a letter or digit (for example 'clinic-8wk')",
-        )
-    for key in ("title", "description"):
-        if not getattr(protocol, key):
-            raise ProtocolFileError(file, key, "is empty; write a short text")
-    _check_phases(protocol.phases, file)
-    if any(phase.tempo for phase in protocol.phases) and not protocol.tempo_description:
-        index = next(i for i, phase in enumerate(protocol.phases, start=1) if phase.tempo)
-        raise ProtocolFileError(
-            file,
-            "tempo_description",
-            f"missing or empty, but phases[{index}] offers a tempo walk; describe the tempo walk "
-            "or set tempo = false",
-        )
-
-
-def _check_phases(phases: tuple[Phase, ...], file: str) -> None:
-    if len(phases) < 2:
-        raise ProtocolFileError(
-            file,
-            "phases",
-            f"has {len(phases)} phase(s); write at least one [[phases]] table with weeks and then "
-            "a maintenance phase (a last [[phases]] table without last_week)",
-        )
-    for index, phase in enumerate(phases, start=1):
-        path = f"phases[{index}]"
-        is_last = index == len(phases)
-        if phase.number != index:
-            raise ProtocolFileError(
-                file,
-                f"{path}.number",
-                f"is {phase.number}, expected {index}; number the phases 1, 2, 3... in file order",
-            )
-        for key in ("name", "purpose"):
-            if not getattr(phase, key):
-                raise ProtocolFileError(file, f"{path}.{key}", "is empty; write a short text")
-        if is_last and phase.last_week is not None:
-            raise ProtocolFileError(
-                file,
-                f"{path}.last_week",
-                "the last phase is the maintenance phase and never ends, but it has a last_week; "
-                "remove last_week from it, or add a maintenance phase after it",
-            )
-        if not is_last and phase.last_week is None:
-            raise ProtocolFileError(
-                file,
-                f"{path}.last_week",
-                "missing; only the last phase (maintenance) may leave out last_week",
-            )
-        if index == 1 and phase.first_week != 1:
-            raise ProtocolFileError(
-                file,
-                f"{path}.first_week",
-                f"is {phase.first_week}; the first phase must start at week 1",
-            )
-        if index > 1:
-            previous = phases[index - 2]
-            assert previous.last_week is not None
-            expected = previous.last_week + 1
-            if phase.first_week <= previous.last_week:
-                raise ProtocolFileError(
-                    file,
-                    f"{path}.first_week",
-                    f"is {phase.first_week}, but phases[{index - 1}] runs to week "
-                    f"{previous.last_week}: the weeks overlap; start this phase at week {expected}",
-                )
-            if phase.first_week > expected:
-                raise ProtocolFileError(
-                    file,
-                    f"{path}.first_week",
-                    f"is {phase.first_week}, but phases[{index - 1}] ends at week "
-                    f"{previous.last_week}: {_weeks(expected, phase.first_week - 1)} no phase; "
-                    f"start this phase at week {expected}",
-                )
-        if phase.last_week is not None and phase.last_week < phase.first_week:
-            raise ProtocolFileError(
-                file,
-                f"{path}.last_week",
-                f"is {phase.last_week}, before first_week ({phase.first_week}); make last_week "
-                "at least first_week",
-            )
-        if phase.long_walk_minutes is not None and phase.long_walk_minutes < phase.minutes_min:
-            raise ProtocolFileError(
-                file,
-                f"{path}.long_walk_minutes",
-                f"is {phase.long_walk_minutes}, shorter than minutes_min ({phase.minutes_min}); "
-                "a long walk must last at least the phase's minimum minutes",
-            )
-    _check_maintenance(phases, file)
-
-
-def _check_maintenance(phases: tuple[Phase, ...], file: str) -> None:
-    # Spec section 1: past the table the person keeps the last phase's prescription; the
-    # step-back from maintenance (section 6) relies on it.
-    last, maintenance = phases[-2], phases[-1]
-    path = f"phases[{len(phases)}]"
-    for key in ("walks_min", "walks_max", "minutes_min", "minutes_max"):
-        value, expected = getattr(maintenance, key), getattr(last, key)
-        if value != expected:
-            raise ProtocolFileError(
-                file,
-                f"{path}.{key}",
-                f"is {value}, but maintenance keeps the walks and minutes of the last phase "
-                f"(phases[{len(phases) - 1}].{key} = {expected}); set it to {expected}",
-            )
-
-
-# ---------------------------------------------------------------------------------------------
 # Messages and JSON
-
-
-def _weeks(first: int, last: int) -> str:
-    return f"week {first} belongs to" if first == last else f"weeks {first}-{last} belong to"
 
 
 def _kind(value: object) -> str:
@@ -526,7 +410,7 @@ def _jsonable(value: Any) -> Any:
 # Per-person adjustments
 
 
-ADJUSTABLE_SECTIONS = ("pain", "review", "referral", "zones")
+ADJUSTABLE_SECTIONS = ("pain", "review", "referral", "zones", "pace")
 
 
 def customise(protocol: Protocol, overrides: Mapping[str, Any], who: str = "person") -> Protocol:
@@ -550,7 +434,7 @@ def customise(protocol: Protocol, overrides: Mapping[str, Any], who: str = "pers
             )
         data[section][name] = value
     adjusted = _build(Protocol, data, "", label)
-    _check_protocol(adjusted, label)
+    check_protocol(adjusted, label)
     return adjusted
 
 
