@@ -8,6 +8,7 @@ addresses arrive already normalised (stripped, lower-cased) from the service.
 from __future__ import annotations
 
 import builtins
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -35,6 +36,7 @@ class StoredUser:
     password_hash: str
     person_id: int | None
     created_at: datetime
+    units: str | None = None  # the units of the account's own program (issue 15), if any
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,14 @@ class StoredApiToken:
 
 
 @dataclass(frozen=True)
+class RecentFailures:
+    """Failed sign-in attempts in some window: how many, and when the most recent was."""
+
+    count: int
+    last_at: datetime | None
+
+
+@dataclass(frozen=True)
 class StoredLink:
     """A care link: a clinician's invitation to a patient e-mail address, and its answer."""
 
@@ -67,6 +77,11 @@ class StoredLink:
     status: str
     created_at: datetime
     answered_at: datetime | None
+    # migration 0007: whether it carries a single-use code, until when, and the clinic it
+    # invites to (None: the clinician alone; a clinic's link gives no access of its own)
+    has_code: bool = False
+    expires_at: datetime | None = None
+    clinic_id: int | None = None
 
 
 class UsersRepository:
@@ -215,19 +230,38 @@ class CareLinksRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(self, *, clinician_id: int, patient_email: str, now: datetime) -> StoredLink:
-        """Store a pending invitation."""
+    def add(
+        self,
+        *,
+        clinician_id: int,
+        patient_email: str,
+        now: datetime,
+        code_sha256: str | None = None,
+        expires_at: datetime | None = None,
+        clinic_id: int | None = None,
+    ) -> StoredLink:
+        """Store a pending invitation (with its code's digest, expiry and clinic, if any)."""
         row = CareLinkRow(
             clinician_id=clinician_id,
             patient_email=patient_email,
             status="pending",
             created_at=_utc(now, "now"),
+            code_sha256=code_sha256,
+            expires_at=None if expires_at is None else _utc(expires_at, "expires_at"),
+            clinic_id=clinic_id,
         )
         _write(self._session, f"an invitation to {patient_email}", lambda: self._session.add(row))
         return _link(row)
 
     def get(self, link_id: int) -> StoredLink | None:
         row = self._session.get(CareLinkRow, link_id)
+        return None if row is None else _link(row)
+
+    def by_code(self, code_sha256: str) -> StoredLink | None:
+        """The invitation whose code has this SHA-256 digest, whatever its state."""
+        row = self._session.scalar(
+            select(CareLinkRow).where(CareLinkRow.code_sha256 == code_sha256)
+        )
         return None if row is None else _link(row)
 
     def between(
@@ -294,10 +328,15 @@ class CareLinksRepository:
         return int(getattr(result, "rowcount", 0) or 0)
 
     def clinician_ids_of(self, patient_user_id: int) -> builtins.list[int]:
-        """Clinicians with an accepted, unrevoked link to the patient."""
+        """Clinicians with an accepted, unrevoked link of their own (not a clinic's) to the
+        patient."""
         ids = self._session.scalars(
             select(CareLinkRow.clinician_id)
-            .where(CareLinkRow.patient_user_id == patient_user_id, CareLinkRow.status == "accepted")
+            .where(
+                CareLinkRow.patient_user_id == patient_user_id,
+                CareLinkRow.status == "accepted",
+                CareLinkRow.clinic_id.is_(None),
+            )
             .distinct()
         )
         return sorted(ids)
@@ -311,13 +350,14 @@ class CareLinksRepository:
         return [_user(row) for row in rows]
 
     def patient_person_ids(self, clinician_id: int) -> builtins.list[int]:
-        """Person ids of the clinician's accepted, unrevoked patients who have a program."""
+        """Person ids of the clinician's own accepted, unrevoked patients who have a program."""
         ids = self._session.scalars(
             select(UserRow.person_id)
             .join(CareLinkRow, CareLinkRow.patient_user_id == UserRow.id)
             .where(
                 CareLinkRow.clinician_id == clinician_id,
                 CareLinkRow.status == "accepted",
+                CareLinkRow.clinic_id.is_(None),
                 UserRow.person_id.is_not(None),
             )
             .distinct()
@@ -325,13 +365,15 @@ class CareLinksRepository:
         return sorted(person_id for person_id in ids if person_id is not None)
 
     def links_person(self, clinician_id: int, person_id: int) -> bool:
-        """Whether an accepted, unrevoked link joins the clinician to this person's account."""
+        """Whether an accepted, unrevoked link of the clinician's own (an invitation to a clinic
+        gives none: access then comes from the clinic) joins them to this person's account."""
         found = self._session.scalar(
             select(CareLinkRow.id)
             .join(UserRow, CareLinkRow.patient_user_id == UserRow.id)
             .where(
                 CareLinkRow.clinician_id == clinician_id,
                 CareLinkRow.status == "accepted",
+                CareLinkRow.clinic_id.is_(None),
                 UserRow.person_id == person_id,
                 UserRow.role == "walker",
             )
@@ -357,34 +399,49 @@ class LoginAttemptsRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
-    def last_success_for_email(self, email: str, since: datetime) -> datetime | None:
+    def hold(self, email: str, client: str) -> None:
+        """Make concurrent sign-in attempts for this address or from this client wait for this
+        transaction to end, so that each sees the failures of the one before (otherwise a burst of
+        parallel guesses would all pass the same check). On PostgreSQL: transaction-level
+        advisory locks, the address's first, then the client's; SQLite lets one write transaction
+        run at a time, which already makes them wait."""
+        if self._session.get_bind().dialect.name != "postgresql":
+            return
+        for key in (f"sign-in email {email}", f"sign-in client {client}"):
+            self._session.execute(select(func.pg_advisory_xact_lock(_lock_id(key))))
+
+    def last_success(self, *, email: str, client: str) -> datetime | None:
+        """When this client last signed in with this address (among the attempts kept)."""
         return self._session.scalar(
             select(func.max(LoginAttemptRow.at)).where(
                 LoginAttemptRow.email == email,
+                LoginAttemptRow.client == client,
                 LoginAttemptRow.succeeded.is_(True),
-                LoginAttemptRow.at > _utc(since, "since"),
             )
         )
 
-    def failures_for_email(self, email: str, since: datetime) -> builtins.list[datetime]:
-        """Times of failed attempts for the address after `since`, oldest first."""
-        return self._failures(LoginAttemptRow.email == email, since)
+    def failures(
+        self, *, since: datetime, email: str | None = None, client: str | None = None
+    ) -> RecentFailures:
+        """How many failed attempts after `since` (for the address, from the client, or both),
+        and when the most recent was."""
+        conditions = [
+            LoginAttemptRow.succeeded.is_(False),
+            LoginAttemptRow.at > _utc(since, "since"),
+        ]
+        if email is not None:
+            conditions.append(LoginAttemptRow.email == email)
+        if client is not None:
+            conditions.append(LoginAttemptRow.client == client)
+        count, last_at = self._session.execute(
+            select(func.count(), func.max(LoginAttemptRow.at)).where(*conditions)
+        ).one()
+        return RecentFailures(int(count), last_at)
 
-    def failures_for_client(self, client: str, since: datetime) -> builtins.list[datetime]:
-        """Times of failed attempts from the client after `since`, oldest first."""
-        return self._failures(LoginAttemptRow.client == client, since)
 
-    def _failures(self, condition: object, since: datetime) -> builtins.list[datetime]:
-        rows = self._session.scalars(
-            select(LoginAttemptRow.at)
-            .where(
-                condition,  # type: ignore[arg-type]
-                LoginAttemptRow.succeeded.is_(False),
-                LoginAttemptRow.at > _utc(since, "since"),
-            )
-            .order_by(LoginAttemptRow.at)
-        )
-        return list(rows)
+def _lock_id(key: str) -> int:
+    """A signed 64-bit advisory lock id for a key (PostgreSQL's bigint)."""
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big", signed=True)
 
 
 # --- rows -> records --------------------------------------------------------------------------
@@ -399,6 +456,7 @@ def _user(row: UserRow) -> StoredUser:
         password_hash=row.password_hash,
         person_id=row.person_id,
         created_at=row.created_at,
+        units=row.person_units if row.person_id is not None else None,
     )
 
 
@@ -432,4 +490,7 @@ def _link(row: CareLinkRow) -> StoredLink:
         status=row.status,
         created_at=row.created_at,
         answered_at=row.answered_at,
+        has_code=row.code_sha256 is not None,
+        expires_at=row.expires_at,
+        clinic_id=row.clinic_id,
     )

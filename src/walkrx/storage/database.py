@@ -1,25 +1,36 @@
 """Where the data lives: resolving a database URL, making an engine, migrating it, and `Database`.
 
 SQLite is the default (a file in the user's data folder); PostgreSQL is used when a URL names it.
-Nothing here connects or reads the environment until a function is called.
+Nothing here connects or reads the environment until a function is called. Alembic is imported
+only when a migration runs: opening a database that is already at the newest schema reads its
+`alembic_version` row and compares it with the newest revision found in `migrations/versions`,
+so a daily command does not pay for loading Alembic (docs/performance.md, CLI start-up).
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import re
+import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from walkrx.errors import InvalidInputError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 ENV_DATABASE_URL = "WALKRX_DATABASE_URL"
+# Execution option of a connection whose transaction may write: on SQLite it begins IMMEDIATE.
+IMMEDIATE = "walkrx_immediate"
+SQLITE_BUSY_TIMEOUT_MS = 15_000  # how long a writer waits for another to finish before giving up
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 _POSTGRES_NAMES = frozenset({"postgres", "postgresql"})
@@ -89,6 +100,8 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic configuration pointing at the package's migrations (no alembic.ini needed)."""
+    from alembic.config import Config  # noqa: PLC0415 (only when migrating: see the docstring)
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("path_separator", "os")
@@ -105,12 +118,19 @@ class Database:
         self.sessions: sessionmaker[Session] = sessionmaker(
             bind=engine, expire_on_commit=False, autoflush=False
         )
+        # SQLite has one writer at a time: the threads of this process take turns here, in
+        # order, instead of in SQLite's busy handler, which sleeps and retries (unfair: under
+        # load some writers waited seconds while others went first). Other processes (the
+        # command line beside a server) still queue through the busy timeout.
+        self.write_turns: threading.RLock | None = (
+            threading.RLock() if engine.dialect.name == "sqlite" else None
+        )
 
     @classmethod
     def open(cls, url: str | None = None, *, migrate: bool = True) -> Database:
         """Open the database a setting names (see `resolve_url`), migrating it to head first."""
         engine = make_engine(resolve_url(url))
-        if migrate:
+        if migrate and not at_head(engine):
             upgrade(engine)
         return cls(engine)
 
@@ -144,15 +164,45 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A transaction that may write takes the write lock now (waiting up to the busy timeout),
+        # so it never fails half way when it upgrades from reading to writing (issue 10).
+        immediate = connection.get_execution_options().get(IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@functools.cache
+def head_revision() -> str:
+    """The newest migration: the one revision no other names as its `down_revision`."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    pattern = re.compile(r'^(down_revision|revision)\b[^=]*=\s*"([^"]+)"', re.MULTILINE)
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for kind, value in pattern.findall(path.read_text(encoding="utf-8")):
+            (parents if kind == "down_revision" else revisions).add(value)
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads: {sorted(heads)}")
+    return heads.pop()
+
+
+def at_head(engine: Engine) -> bool:
+    """Whether the database's schema is the newest (False when it has none yet)."""
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except DBAPIError:  # no alembic_version table: an empty database
+        return False
+    return [row[0] for row in stored] == [head_revision()]
 
 
 def _run_migrations(engine: Engine, direction: str, revision: str) -> None:
+    from alembic import command  # noqa: PLC0415 (only when migrating: see the module docstring)
+
     with engine.connect() as connection:
         sqlite = engine.dialect.name == "sqlite"
         if sqlite:

@@ -2,8 +2,8 @@
 
 Every method that touches a person's records takes `person_id` and filters on it, so no method can
 return another person's rows: that is where "every read is authorised" starts. Rows never leave
-this module; callers get the frozen dataclasses of `walkrx.domain.model` (and `SourceFile` here,
-which the domain has no use for).
+this module; callers get the frozen dataclasses of `walkrx.domain.model` (and `SourceFile`, which
+the domain has no use for). The conversions between rows and records are in `storage/mapping.py`.
 
 Integrity errors are raised as walkrx errors: a duplicate as `ConflictError`, an out-of-range value
 as `InvalidInputError`, a reference to a missing person, file or walk as `NotFoundError`. Each write
@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +23,10 @@ from sqlalchemy.orm import Session
 
 from walkrx.domain.codes import RedFlag
 from walkrx.domain.model import CheckIn, FlagClearing, Person, Walk, ZoneSettings
+from walkrx.domain.plausibility import MAX_WALK_DURATION_S
 from walkrx.errors import ConflictError, InvalidInputError, NotFoundError, WalkrxError
+from walkrx.storage import mapping
+from walkrx.storage.mapping import SourceFile, SourceFileInfo
 from walkrx.storage.rows import (
     CheckInRow,
     FlagClearingRow,
@@ -34,24 +36,7 @@ from walkrx.storage.rows import (
     ZoneSettingsRow,
 )
 
-
-@dataclass(frozen=True)
-class SourceFileInfo:
-    """A stored import file, without its bytes."""
-
-    id: int
-    filename: str
-    sha256: str
-    format: str
-    size_bytes: int
-    imported_at: datetime  # aware, UTC
-
-
-@dataclass(frozen=True)
-class SourceFile(SourceFileInfo):
-    """A stored import file with its bytes, kept so that a walk can be re-read from its source."""
-
-    content: bytes = b""
+_utc = mapping.utc  # storage/accounts.py imports `_utc` from here
 
 
 class PeopleRepository:
@@ -63,7 +48,7 @@ class PeopleRepository:
     def add(self, person: Person) -> Person:
         """Store a new person with its zone settings; returns it with its new id."""
         row = PersonRow()
-        _fill_person(row, person)
+        mapping.fill_person(row, person)
 
         def change() -> None:  # one savepoint: the person and all its zones, or nothing
             self._session.add(row)
@@ -90,8 +75,8 @@ class PeopleRepository:
             select(ZoneSettingsRow).order_by(ZoneSettingsRow.person_id, ZoneSettingsRow.effective)
         )
         for zone_row in zone_rows:
-            zones.setdefault(zone_row.person_id, []).append(_zone_settings(zone_row))
-        return [_person(row, zones[row.id]) for row in rows]
+            zones.setdefault(zone_row.person_id, []).append(mapping.zone_settings(zone_row))
+        return [mapping.person(row, zones[row.id]) for row in rows]
 
     def update(self, person: Person) -> Person:
         """Save a changed person; its zone settings become exactly `person.zones`."""
@@ -99,7 +84,7 @@ class PeopleRepository:
         wanted = {settings.effective for settings in person.zones}
 
         def change() -> None:  # one savepoint: the person and all its zones, or nothing
-            _fill_person(row, person)
+            mapping.fill_person(row, person)
             self._session.flush()
             self._session.execute(
                 delete(ZoneSettingsRow).where(
@@ -111,6 +96,11 @@ class PeopleRepository:
 
         _write(self._session, f"person {person.name!r}", change)
         return self._load(row)
+
+    def lock(self, person_id: int) -> None:
+        """Hold the person's row until the transaction ends (PostgreSQL: `FOR UPDATE`; SQLite's
+        writers take turns already), so that writers of one person's records queue."""
+        _require_person(self._session, person_id, lock=True)
 
     def delete(self, person_id: int) -> None:
         """Delete a person and, through the foreign keys, every record of theirs."""
@@ -153,7 +143,7 @@ class PeopleRepository:
             .where(ZoneSettingsRow.person_id == row.id)
             .order_by(ZoneSettingsRow.effective)
         )
-        return _person(row, [_zone_settings(zone_row) for zone_row in zone_rows])
+        return mapping.person(row, [mapping.zone_settings(zone_row) for zone_row in zone_rows])
 
 
 class WalksRepository:
@@ -168,35 +158,63 @@ class WalksRepository:
         walk: Walk,
         source_file_id: int | None = None,
         activity_index: int | None = None,
+        entry_key: str | None = None,
     ) -> Walk:
-        """Store a walk (its `id` is ignored); returns it with its new id."""
+        """Store a walk (its `id` is ignored); returns it with its new id. `entry_key` is the
+        client's key for the entry, unique per person (`by_entry_key` finds it again)."""
         _require_person(self._session, person_id)
         if source_file_id is not None:
             self._require_file(person_id, source_file_id)
         row = WalkRow(
-            person_id=person_id, source_file_id=source_file_id, activity_index=activity_index
+            person_id=person_id,
+            source_file_id=source_file_id,
+            activity_index=activity_index,
+            entry_key=entry_key,
         )
-        _fill_walk(row, walk)
-        _write(self._session, _walk_label(walk), lambda: self._session.add(row))
-        return _walk(row)
+        mapping.fill_walk(row, walk)
+        _write(self._session, mapping.walk_label(walk), lambda: self._session.add(row))
+        return mapping.walk(row)
 
     def get(self, person_id: int, walk_id: int) -> Walk | None:
         row = self._row(person_id, walk_id)
-        return None if row is None else _walk(row)
+        return None if row is None else mapping.walk(row)
 
-    def list(self, person_id: int, include_superseded: bool = False) -> list[Walk]:
-        """The person's walks by start time; superseded duplicates only when asked for."""
+    def by_entry_key(self, person_id: int, entry_key: str) -> Walk | None:
+        """The person's walk stored with this client key, if any."""
+        row = self._session.scalars(
+            select(WalkRow).where(WalkRow.person_id == person_id, WalkRow.entry_key == entry_key)
+        ).first()
+        return None if row is None else mapping.walk(row)
+
+    def of_file(self, person_id: int, file_id: int) -> builtins.list[tuple[Walk, int | None]]:
+        """The walks imported from one of the person's files, each with the id of the walk that
+        supersedes it (None: it stands), in the file's order."""
+        rows = self._session.scalars(
+            select(WalkRow)
+            .where(WalkRow.person_id == person_id, WalkRow.source_file_id == file_id)
+            .order_by(WalkRow.activity_index, WalkRow.id)
+        )
+        return [(mapping.walk(row), row.superseded_by) for row in rows]
+
+    def list(
+        self, person_id: int, include_superseded: bool = False, include_unconfirmed: bool = False
+    ) -> list[Walk]:
+        """The person's walks by start time: by default only those that count (the program's
+        weeks, reviews and trends read these); superseded duplicates and imported walks waiting
+        for the person's confirmation only when asked for."""
         query = select(WalkRow).where(WalkRow.person_id == person_id)
         if not include_superseded:
             query = query.where(WalkRow.superseded_by.is_(None))
+        if not include_unconfirmed:
+            query = query.where(mapping.counted())
         rows = self._session.scalars(query.order_by(WalkRow.start, WalkRow.id))
-        return [_walk(row) for row in rows]
+        return [mapping.walk(row) for row in rows]
 
     def update(self, person_id: int, walk: Walk) -> Walk:
         """Save a changed walk (its file, index and superseded mark are kept)."""
         row = self._existing(person_id, walk.id)
-        _write(self._session, _walk_label(walk), lambda: _fill_walk(row, walk))
-        return _walk(row)
+        _write(self._session, mapping.walk_label(walk), lambda: mapping.fill_walk(row, walk))
+        return mapping.walk(row)
 
     def delete(self, person_id: int, walk_id: int) -> None:
         """Delete a walk; walks it had superseded come back into the diary."""
@@ -212,23 +230,30 @@ class WalksRepository:
         end: datetime,
         include_superseded: bool = False,
     ) -> builtins.list[Walk]:
-        """The person's walks whose time overlaps [start, end) (0 s counts as a moment)."""
+        """The person's walks whose time overlaps [start, end) (0 s counts as a moment).
+
+        Walks waiting for the person's confirmation are included (they are records of the same
+        time); walks longer than a plausible walk (`MAX_WALK_DURATION_S`) never match anything.
+        """
         start, end = _utc(start, "start"), _utc(end, "end")
         longest = self._session.scalar(
-            select(func.max(WalkRow.duration_s)).where(WalkRow.person_id == person_id)
+            select(func.max(WalkRow.duration_s)).where(
+                WalkRow.person_id == person_id, WalkRow.duration_s <= MAX_WALK_DURATION_S
+            )
         )
         if longest is None:
             return []
         query = select(WalkRow).where(
             WalkRow.person_id == person_id,
+            WalkRow.duration_s <= MAX_WALK_DURATION_S,
             WalkRow.start <= max(end, start),
             WalkRow.start >= start - timedelta(seconds=longest),
         )
         if not include_superseded:
             query = query.where(WalkRow.superseded_by.is_(None))
         rows = self._session.scalars(query.order_by(WalkRow.start, WalkRow.id))
-        walks = [_walk(row) for row in rows]
-        return [walk for walk in walks if _overlaps(walk, start, end)]
+        walks = [mapping.walk(row) for row in rows]
+        return [walk for walk in walks if mapping.overlaps(walk, start, end)]
 
     def mark_superseded(self, person_id: int, walk_id: int, by_walk_id: int | None) -> None:
         """Mark a walk as a duplicate of a richer record (None: it stands on its own again)."""
@@ -286,29 +311,40 @@ class CheckInsRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(self, person_id: int, checkin: CheckIn) -> CheckIn:
-        """Store a check-in; its `id` and `seq` are ignored and the allocated ones returned."""
+    def add(self, person_id: int, checkin: CheckIn, entry_key: str | None = None) -> CheckIn:
+        """Store a check-in; its `id` and `seq` are ignored and the allocated ones returned.
+        `entry_key` is the client's key for the entry, unique per person."""
         seq = _next_seq(self._session, person_id)
         row = CheckInRow(
             person_id=person_id,
+            entry_key=entry_key,
             day=checkin.day,
             seq=seq,
             morning_pain=checkin.morning_pain,
             red_flags=",".join(RedFlag(flag).value for flag in checkin.red_flags),
             fear_of_movement=checkin.fear_of_movement,
-            psfs=_join_ints(checkin.psfs),
+            psfs=mapping.join_ints(checkin.psfs),
             tsk17=checkin.tsk17,
             fabq_pa=checkin.fabq_pa,
         )
         _write(self._session, f"check-in of {checkin.day}", lambda: self._session.add(row))
-        return _checkin(row)
+        return mapping.checkin(row)
+
+    def by_entry_key(self, person_id: int, entry_key: str) -> CheckIn | None:
+        """The person's check-in stored with this client key, if any."""
+        row = self._session.scalars(
+            select(CheckInRow).where(
+                CheckInRow.person_id == person_id, CheckInRow.entry_key == entry_key
+            )
+        ).first()
+        return None if row is None else mapping.checkin(row)
 
     def list(self, person_id: int) -> list[CheckIn]:
         """The person's check-ins in the order they were recorded."""
         rows = self._session.scalars(
             select(CheckInRow).where(CheckInRow.person_id == person_id).order_by(CheckInRow.seq)
         )
-        return [_checkin(row) for row in rows]
+        return [mapping.checkin(row) for row in rows]
 
 
 class ClearingsRepository:
@@ -328,7 +364,7 @@ class ClearingsRepository:
             cleared_by=clearing.by,
         )
         _write(self._session, f"flag clearing of {clearing.day}", lambda: self._session.add(row))
-        return _clearing(row)
+        return mapping.clearing(row)
 
     def list(self, person_id: int) -> list[FlagClearing]:
         """The person's clearings in the order they were recorded."""
@@ -337,7 +373,7 @@ class ClearingsRepository:
             .where(FlagClearingRow.person_id == person_id)
             .order_by(FlagClearingRow.seq)
         )
-        return [_clearing(row) for row in rows]
+        return [mapping.clearing(row) for row in rows]
 
 
 class SourceFilesRepository:
@@ -346,8 +382,17 @@ class SourceFilesRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(self, person_id: int, filename: str, sha256: str, format: str, content: bytes) -> int:
-        """Store a file; a file with the same SHA-256 for this person raises `ConflictError`."""
+    def add(
+        self,
+        person_id: int,
+        filename: str,
+        sha256: str,
+        format: str,
+        content: bytes,
+        skipped: Sequence[tuple[str | None, str, str]] = (),
+    ) -> int:
+        """Store a file, with its activities not stored and why ((sport, reason, code) each);
+        a file with the same SHA-256 for this person raises `ConflictError`."""
         _require_person(self._session, person_id)
         row = SourceFileRow(
             person_id=person_id,
@@ -356,6 +401,12 @@ class SourceFilesRepository:
             format=format,
             size_bytes=len(content),
             content=content,
+            skipped=json.dumps(
+                [
+                    {"sport": sport, "reason": reason, "code": code}
+                    for sport, reason, code in skipped
+                ]
+            ),
         )
         _write(self._session, f"file {filename!r}", lambda: self._session.add(row))
         return row.id
@@ -367,7 +418,7 @@ class SourceFilesRepository:
                 SourceFileRow.person_id == person_id, SourceFileRow.sha256 == sha256.lower()
             )
         ).first()
-        return None if row is None else _file_info(row)
+        return None if row is None else mapping.file_info(row)
 
     def get(self, person_id: int, file_id: int) -> SourceFile | None:
         """A file with its bytes."""
@@ -378,7 +429,7 @@ class SourceFilesRepository:
         ).first()
         if row is None:
             return None
-        info = _file_info(row)
+        info = mapping.file_info(row)
         return SourceFile(**vars(info), content=row.content)
 
     def list(self, person_id: int) -> list[SourceFileInfo]:
@@ -388,7 +439,7 @@ class SourceFilesRepository:
             .where(SourceFileRow.person_id == person_id)
             .order_by(SourceFileRow.id)
         )
-        return [_file_info(row) for row in rows]
+        return [mapping.file_info(row) for row in rows]
 
 
 # --- writing and errors ---------------------------------------------------------------------
@@ -453,165 +504,6 @@ def _next_seq(session: Session, person_id: int) -> int:
         select(func.max(FlagClearingRow.seq)).where(FlagClearingRow.person_id == person_id)
     )
     return max(last_checkin or 0, last_clearing or 0) + 1
-
-
-def _utc(moment: datetime, what: str) -> datetime:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InvalidInputError(
-            f"{what} {moment.isoformat()} has no time zone; give an aware datetime (UTC)"
-        )
-    return moment.astimezone(UTC)
-
-
-# --- rows <-> domain ------------------------------------------------------------------------
-
-
-def _fill_person(row: PersonRow, person: Person) -> None:
-    row.name = person.name
-    row.start = person.start
-    row.timezone = person.timezone
-    row.protocol = person.protocol
-    row.days = _join_ints(person.days)
-    row.goals = json.dumps(list(person.goals))
-    row.start_position = person.start_position
-    row.adjustments = json.dumps(dict(person.adjustments), sort_keys=True)
-
-
-def _person(row: PersonRow, zones: Iterable[ZoneSettings]) -> Person:
-    return Person(
-        id=row.id,
-        name=row.name,
-        start=row.start,
-        timezone=row.timezone,
-        protocol=row.protocol,
-        zones=tuple(zones),
-        days=_split_ints(row.days),
-        goals=tuple(_json_strings(row.goals)),
-        start_position=row.start_position,
-        adjustments=tuple(sorted(json.loads(row.adjustments).items())),
-    )
-
-
-def _zone_settings(row: ZoneSettingsRow) -> ZoneSettings:
-    return ZoneSettings(
-        effective=row.effective,
-        age=row.age,
-        max_hr=row.max_hr,
-        resting_hr=row.resting_hr,
-        hrmax_formula=row.hrmax_formula,
-        zone_method=row.zone_method,
-    )
-
-
-def _fill_walk(row: WalkRow, walk: Walk) -> None:
-    row.start = _utc(walk.start, f"start of the walk at {walk.start}")
-    row.timezone = walk.timezone
-    row.duration_s = walk.duration_s
-    row.moving_s = walk.moving_s
-    row.distance_m = walk.distance_m
-    row.avg_hr = walk.avg_hr
-    row.max_hr = walk.max_hr
-    row.effort = walk.effort
-    row.pain_before = walk.pain_before
-    row.pain_during = walk.pain_during
-    row.pain_after = walk.pain_after
-    row.pain_next_morning = walk.pain_next_morning
-    row.lower_limb_pain = walk.lower_limb_pain
-    row.terrain = walk.terrain
-    row.talk_test = walk.talk_test
-    row.tempo = walk.tempo
-    row.notes = walk.notes
-    row.cues = json.dumps(list(walk.cues))
-    row.zone_in_s = walk.zone_in_s
-    row.band_lo_bpm, row.band_hi_bpm = walk.band_bpm if walk.band_bpm else (None, None)
-    row.source = walk.source
-    row.pace_hr = walk.pace_hr
-
-
-def _walk(row: WalkRow) -> Walk:
-    band = (
-        None
-        if row.band_lo_bpm is None or row.band_hi_bpm is None
-        else (row.band_lo_bpm, row.band_hi_bpm)
-    )
-    return Walk(
-        id=row.id,
-        start=row.start,
-        timezone=row.timezone,
-        duration_s=row.duration_s,
-        moving_s=row.moving_s,
-        distance_m=row.distance_m,
-        avg_hr=row.avg_hr,
-        max_hr=row.max_hr,
-        effort=row.effort,
-        pain_before=row.pain_before,
-        pain_during=row.pain_during,
-        pain_after=row.pain_after,
-        pain_next_morning=row.pain_next_morning,
-        lower_limb_pain=row.lower_limb_pain,
-        terrain=row.terrain,
-        talk_test=row.talk_test,
-        tempo=row.tempo,
-        notes=row.notes,
-        cues=tuple(_json_strings(row.cues)),
-        zone_in_s=row.zone_in_s,
-        band_bpm=band,
-        source=row.source,
-        pace_hr=row.pace_hr,
-    )
-
-
-def _walk_label(walk: Walk) -> str:
-    return f"walk of {walk.start.isoformat()}" if walk.id is None else f"walk {walk.id}"
-
-
-def _overlaps(walk: Walk, start: datetime, end: datetime) -> bool:
-    # Half-open intervals; a zero-length interval is widened to a moment so that it can overlap.
-    moment = timedelta(microseconds=1)
-    walk_end = max(walk.start + timedelta(seconds=walk.duration_s), walk.start + moment)
-    return walk.start < max(end, start + moment) and start < walk_end
-
-
-def _checkin(row: CheckInRow) -> CheckIn:
-    return CheckIn(
-        id=row.id,
-        day=row.day,
-        seq=row.seq,
-        morning_pain=row.morning_pain,
-        red_flags=tuple(RedFlag(code) for code in row.red_flags.split(",") if code),
-        fear_of_movement=row.fear_of_movement,
-        psfs=_split_ints(row.psfs),
-        tsk17=row.tsk17,
-        fabq_pa=row.fabq_pa,
-    )
-
-
-def _clearing(row: FlagClearingRow) -> FlagClearing:
-    return FlagClearing(id=row.id, day=row.day, seq=row.seq, note=row.note, by=row.cleared_by)
-
-
-def _file_info(row: SourceFileRow) -> SourceFileInfo:
-    return SourceFileInfo(
-        id=row.id,
-        filename=row.filename,
-        sha256=row.sha256,
-        format=row.format,
-        size_bytes=row.size_bytes,
-        imported_at=row.imported_at,
-    )
-
-
-def _join_ints(values: Sequence[int]) -> str:
-    return ",".join(str(int(value)) for value in values)
-
-
-def _split_ints(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in text.split(",") if part)
-
-
-def _json_strings(text: str) -> list[str]:
-    values = json.loads(text)
-    return [str(value) for value in values]
 
 
 __all__ = [
