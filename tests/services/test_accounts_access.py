@@ -1,4 +1,5 @@
-"""Accounts: a walker's own program, clinicians' invitations, and `authorise`, on both engines."""
+"""Accounts and care links: a walker's own program (onboarding), clinicians' invitations, and who
+may act on a program (`access.person_for`, which replaced `accounts.authorise`), on both engines."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from hypothesis import strategies as st
 
 from walkrx.domain.model import Person, ZoneSettings
 from walkrx.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
-from walkrx.services import accounts
+from walkrx.services import access, accounts, care, onboarding
+from walkrx.services.access import Actor
 from walkrx.services.accounts import User
 from walkrx.storage import Database, UnitOfWork
 
@@ -36,13 +38,13 @@ def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def _user(db: Database, role: str, name: str | None = None) -> User:
     name = name or f"{role}{next(_serial)}"
     return accounts.sign_up(
-        db, email=f"{name}@example.org", password=PASSWORD, name=name, role=role
+        UnitOfWork(db), email=f"{name}@example.org", password=PASSWORD, name=name, role=role
     )
 
 
-def _person(db: Database, name: str | None = None) -> int:
+def _new_person(name: str | None = None) -> Person:
     start = date(2026, 3, 2)
-    person = Person(
+    return Person(
         id=None,
         name=name or f"person{next(_serial)}@example.org",
         start=start,
@@ -52,8 +54,11 @@ def _person(db: Database, name: str | None = None) -> int:
         days=(0, 2, 4),
         goals=(),
     )
+
+
+def _person(db: Database, name: str | None = None) -> int:
     with UnitOfWork(db) as uow:
-        stored = uow.people.add(person)
+        stored = uow.people.add(_new_person(name))
         uow.commit()
     assert stored.id is not None
     return stored.id
@@ -61,54 +66,67 @@ def _person(db: Database, name: str | None = None) -> int:
 
 def _onboarded_walker(db: Database) -> User:
     walker = _user(db, "walker")
-    return accounts.attach_person(db, walker, _person(db, walker.email))
+    return onboarding.complete_onboarding(UnitOfWork(db), walker.id, _new_person(walker.email), ())
 
 
 def _link(db: Database, clinician: User, walker: User, accept: bool = True) -> int:
-    invitation = accounts.invite(db, clinician, walker.email)
-    accounts.answer_invitation(db, walker, invitation.id, accept)
+    invitation = care.invite(UnitOfWork(db), clinician.id, walker.email)
+    if accept:  # with the code the clinician handed over
+        care.accept_invitation(UnitOfWork(db), Actor.user(walker.id), invitation.code)
+    else:
+        care.decline_invitation(UnitOfWork(db), Actor.user(walker.id), invitation.id)
     return invitation.id
+
+
+def _authorise(db: Database, user: User, person_id: int, *, write: bool) -> int | None:
+    """The id of the program `user` may act on (what `accounts.authorise` answered before)."""
+    with UnitOfWork(db) as uow:
+        return access.person_for(uow, Actor.user(user.id), person_id, write=write).id
 
 
 def _message(db: Database, user: User, person_id: int) -> str:
     with pytest.raises(NotFoundError) as caught:
-        accounts.authorise(db, user, person_id, write=False)
+        _authorise(db, user, person_id, write=False)
     return str(caught.value).replace(str(person_id), "ID")
 
 
 # --- a walker's own program ---------------------------------------------------------------------
 
 
-def test_attach_person_makes_the_program_the_walkers_own(database: Database) -> None:
-    """After onboarding the walker's User carries the person id, and attaching again is harmless."""
+def test_onboarding_makes_the_program_the_walkers_own(database: Database) -> None:
+    """After onboarding the walker's User carries the person id; a second program is refused."""
     walker = _user(database, "walker")
-    person_id = _person(database)
-    attached = accounts.attach_person(database, walker, person_id)
-    assert attached.person_id == person_id
-    assert accounts.attach_person(database, attached, person_id) == attached
-    with pytest.raises(ConflictError, match="already has a program"):
-        accounts.attach_person(database, attached, _person(database))
-
-
-def test_attach_person_refuses_someone_elses_or_a_missing_program(database: Database) -> None:
-    """Claiming another account's person or an unknown id gives the same NotFoundError."""
-    owner = _onboarded_walker(database)
-    assert owner.person_id is not None
-    thief = _user(database, "walker")
-    with pytest.raises(NotFoundError) as taken:
-        accounts.attach_person(database, thief, owner.person_id)
-    with pytest.raises(NotFoundError) as missing:
-        accounts.attach_person(database, thief, 999_999)
-    assert str(taken.value).replace(str(owner.person_id), "ID") == str(missing.value).replace(
-        "999999", "ID"
+    attached = onboarding.complete_onboarding(
+        UnitOfWork(database), walker.id, _new_person(walker.email), ()
     )
+    with UnitOfWork(database) as uow:
+        stored = uow.people.by_name(walker.email)
+    assert stored is not None
+    assert attached.person_id == stored.id
+    with pytest.raises(ConflictError, match="already has a program"):
+        onboarding.complete_onboarding(UnitOfWork(database), walker.id, _new_person(), ())
+
+
+def test_onboarding_cannot_take_someone_elses_program(database: Database) -> None:
+    """A program under another account's name is refused, and the account stays without one."""
+    owner = _onboarded_walker(database)
+    thief = _user(database, "walker")
+    with pytest.raises(ConflictError):
+        onboarding.complete_onboarding(UnitOfWork(database), thief.id, _new_person(owner.email), ())
+    with UnitOfWork(database) as uow:
+        stored_thief = uow.users.get(thief.id)
+        stored_owner = uow.users.get(owner.id)
+    assert stored_thief is not None
+    assert stored_thief.person_id is None
+    assert stored_owner is not None
+    assert stored_owner.person_id == owner.person_id
 
 
 def test_a_clinician_has_no_program_of_their_own(database: Database) -> None:
-    """Attaching a person to a clinician is refused with the reason."""
+    """Onboarding a clinician is refused with the reason."""
     clinician = _user(database, "clinician")
     with pytest.raises(InvalidInputError, match="only a walker"):
-        accounts.attach_person(database, clinician, _person(database))
+        onboarding.complete_onboarding(UnitOfWork(database), clinician.id, _new_person(), ())
 
 
 # --- invitations ------------------------------------------------------------------------------
@@ -119,34 +137,33 @@ def test_the_invitation_flow_pending_accepted_revoked(database: Database) -> Non
     clinician = _user(database, "clinician")
     walker = _onboarded_walker(database)
     assert walker.person_id is not None
-    invitation = accounts.invite(database, clinician, walker.email.upper())
+    invitation = care.invite(UnitOfWork(database), clinician.id, walker.email.upper())
     assert (invitation.status, invitation.patient_email) == ("pending", walker.email)
     assert invitation.clinician == clinician
-    assert accounts.invitations_for(database, walker) == [invitation]
-    assert accounts.patient_ids(database, clinician) == []
+    waiting = care.invitations_for(UnitOfWork(database), walker.id)
+    assert [(found.id, found.needs_code) for found in waiting] == [(invitation.id, False)]
+    assert care.patient_ids(UnitOfWork(database), clinician.id) == []
     with pytest.raises(NotFoundError):
-        accounts.authorise(database, clinician, walker.person_id, write=False)
+        _authorise(database, clinician, walker.person_id, write=False)
 
-    answered = accounts.answer_invitation(database, walker, invitation.id, accept=True)
+    answered = care.accept_invitation(UnitOfWork(database), Actor.user(walker.id), invitation.code)
     assert answered.status == "accepted"
-    assert accounts.invitations_for(database, walker) == []
-    assert accounts.patient_ids(database, clinician) == [walker.person_id]
-    assert accounts.clinicians_of(database, walker) == [clinician]
-    assert accounts.authorise(database, clinician, walker.person_id, write=True) == str(
-        walker.person_id
-    )
+    assert care.invitations_for(UnitOfWork(database), walker.id) == []
+    assert care.patient_ids(UnitOfWork(database), clinician.id) == [walker.person_id]
+    assert care.clinicians_of(UnitOfWork(database), walker.id) == [clinician]
+    assert _authorise(database, clinician, walker.person_id, write=True) == walker.person_id
 
-    accounts.revoke_clinician(database, walker, clinician.id)
-    assert accounts.clinicians_of(database, walker) == []
-    assert accounts.patient_ids(database, clinician) == []
+    care.revoke_clinician(UnitOfWork(database), walker.id, clinician.id)
+    assert care.clinicians_of(UnitOfWork(database), walker.id) == []
+    assert care.patient_ids(UnitOfWork(database), clinician.id) == []
     with pytest.raises(NotFoundError):
-        accounts.authorise(database, clinician, walker.person_id, write=False)
+        _authorise(database, clinician, walker.person_id, write=False)
     with pytest.raises(NotFoundError, match="list of clinicians"):
-        accounts.revoke_clinician(database, walker, clinician.id)
+        care.revoke_clinician(UnitOfWork(database), walker.id, clinician.id)
 
     # After a revoke the clinician may ask again, and access returns only if accepted again.
     _link(database, clinician, walker)
-    assert accounts.patient_ids(database, clinician) == [walker.person_id]
+    assert care.patient_ids(UnitOfWork(database), clinician.id) == [walker.person_id]
 
 
 def test_a_declined_invitation_gives_no_access(database: Database) -> None:
@@ -154,57 +171,76 @@ def test_a_declined_invitation_gives_no_access(database: Database) -> None:
     clinician = _user(database, "clinician")
     walker = _onboarded_walker(database)
     assert walker.person_id is not None
-    invitation = accounts.invite(database, clinician, walker.email)
-    declined = accounts.answer_invitation(database, walker, invitation.id, accept=False)
+    invitation = care.invite(UnitOfWork(database), clinician.id, walker.email)
+    declined = care.decline_invitation(UnitOfWork(database), Actor.user(walker.id), invitation.id)
     assert declined.status == "declined"
     with pytest.raises(NotFoundError):
-        accounts.authorise(database, clinician, walker.person_id, write=False)
+        _authorise(database, clinician, walker.person_id, write=False)
     with pytest.raises(ConflictError, match="ask the clinician for a new one"):
-        accounts.answer_invitation(database, walker, invitation.id, accept=True)
-    assert accounts.clinicians_of(database, walker) == []
+        care.accept_invitation(UnitOfWork(database), Actor.user(walker.id), invitation.code)
+    assert care.clinicians_of(UnitOfWork(database), walker.id) == []
 
 
 def test_an_invitation_waits_for_the_walker_to_sign_up(database: Database) -> None:
     """A clinician may invite an address with no account yet; the walker sees it on signing up."""
     clinician = _user(database, "clinician")
-    invitation = accounts.invite(database, clinician, "later@example.org")
+    invitation = care.invite(UnitOfWork(database), clinician.id, "later@example.org")
     walker = accounts.sign_up(
-        database, email="later@example.org", password=PASSWORD, name="Later", role="walker"
+        UnitOfWork(database),
+        email="later@example.org",
+        password=PASSWORD,
+        name="Later",
+        role="walker",
     )
-    assert [found.id for found in accounts.invitations_for(database, walker)] == [invitation.id]
+    assert [found.id for found in care.invitations_for(UnitOfWork(database), walker.id)] == [
+        invitation.id
+    ]
 
 
 def test_invitation_mistakes_are_refused_with_what_to_do(database: Database) -> None:
-    """Inviting oneself or a clinician, a walker inviting, and duplicates are all refused."""
+    """Inviting oneself or a clinician, a walker inviting, and a patient already linked are all
+    refused; a second invitation replaces the one waiting (its code may have been lost)."""
     clinician = _user(database, "clinician")
     colleague = _user(database, "clinician")
     walker = _onboarded_walker(database)
     with pytest.raises(InvalidInputError, match="cannot invite yourself"):
-        accounts.invite(database, clinician, f"  {clinician.email.upper()} ")
+        care.invite(UnitOfWork(database), clinician.id, f"  {clinician.email.upper()} ")
     with pytest.raises(InvalidInputError, match="not a walker"):
-        accounts.invite(database, clinician, colleague.email)
+        care.invite(UnitOfWork(database), clinician.id, colleague.email)
     with pytest.raises(ForbiddenError, match="only clinicians"):
-        accounts.invite(database, walker, "someone@example.org")
+        care.invite(UnitOfWork(database), walker.id, "someone@example.org")
     with pytest.raises(InvalidInputError, match="e-mail address"):
-        accounts.invite(database, clinician, "nobody")
-    accounts.invite(database, clinician, walker.email)
-    with pytest.raises(ConflictError, match="waiting"):
-        accounts.invite(database, clinician, walker.email)
+        care.invite(UnitOfWork(database), clinician.id, "nobody")
+    lost = care.invite(UnitOfWork(database), clinician.id, walker.email)
+    again = care.invite(UnitOfWork(database), clinician.id, walker.email)
+    assert again.code != lost.code
+    waiting = care.invitations_for(UnitOfWork(database), walker.id)
+    assert [found.id for found in waiting] == [again.id]
+    with pytest.raises(ConflictError, match="withdrawn or replaced"):
+        care.accept_invitation(UnitOfWork(database), Actor.user(walker.id), lost.code)
     # Another clinician's invitation to the same walker is independent.
-    accounts.invite(database, colleague, walker.email)
-    assert len(accounts.invitations_for(database, walker)) == 2
+    care.invite(UnitOfWork(database), colleague.id, walker.email)
+    assert len(care.invitations_for(UnitOfWork(database), walker.id)) == 2
+    care.accept_invitation(UnitOfWork(database), Actor.user(walker.id), again.code)
+    with pytest.raises(ConflictError, match="already your patient"):
+        care.invite(UnitOfWork(database), clinician.id, walker.email)
 
 
 def test_only_the_addressee_can_answer_an_invitation(database: Database) -> None:
-    """Another walker answering someone else's invitation gets NotFoundError; nothing changes."""
+    """Another walker answering someone else's invitation, even with its code, gets
+    NotFoundError; nothing changes."""
     clinician = _user(database, "clinician")
     walker = _onboarded_walker(database)
     intruder = _onboarded_walker(database)
-    invitation = accounts.invite(database, clinician, walker.email)
+    invitation = care.invite(UnitOfWork(database), clinician.id, walker.email)
+    with pytest.raises(NotFoundError, match="waiting for your account"):
+        care.accept_invitation(UnitOfWork(database), Actor.user(intruder.id), invitation.code)
     with pytest.raises(NotFoundError, match="see your invitations"):
-        accounts.answer_invitation(database, intruder, invitation.id, accept=True)
-    assert accounts.patient_ids(database, clinician) == []
-    assert [found.status for found in accounts.invitations_for(database, walker)] == ["pending"]
+        care.decline_invitation(UnitOfWork(database), Actor.user(intruder.id), invitation.id)
+    assert care.patient_ids(UnitOfWork(database), clinician.id) == []
+    assert [found.status for found in care.invitations_for(UnitOfWork(database), walker.id)] == [
+        "pending"
+    ]
 
 
 # --- authorise ----------------------------------------------------------------------------------
@@ -221,12 +257,12 @@ def test_the_authorise_matrix(database: Database) -> None:
     assert other.person_id is not None
     _link(database, linked, walker)
     _link(database, revoked, walker)
-    accounts.revoke_clinician(database, walker, revoked.id)
+    care.revoke_clinician(UnitOfWork(database), walker.id, revoked.id)
     own = walker.person_id
 
     for write in (False, True):
-        assert accounts.authorise(database, walker, own, write=write) == str(own)
-        assert accounts.authorise(database, linked, own, write=write) == str(own)
+        assert _authorise(database, walker, own, write=write) == own
+        assert _authorise(database, linked, own, write=write) == own
     refusals = {
         _message(database, walker, other.person_id),
         _message(database, linked, other.person_id),
@@ -236,7 +272,7 @@ def test_the_authorise_matrix(database: Database) -> None:
         _message(database, linked, 999_999),
     }
     assert len(refusals) == 1
-    assert "choose one from your own program or your list of patients" in refusals.pop()
+    assert "choose your own program or one of your patients" in refusals.pop()
 
 
 def test_authorise_trusts_the_database_not_the_user_object(database: Database) -> None:
@@ -246,7 +282,7 @@ def test_authorise_trusts_the_database_not_the_user_object(database: Database) -
     assert victim.person_id is not None
     forged = dataclasses.replace(walker, person_id=victim.person_id, role="clinician")
     with pytest.raises(NotFoundError):
-        accounts.authorise(database, forged, victim.person_id, write=True)
+        _authorise(database, forged, victim.person_id, write=True)
 
 
 def test_a_deleted_program_is_no_longer_anyones(database: Database) -> None:
@@ -257,8 +293,8 @@ def test_a_deleted_program_is_no_longer_anyones(database: Database) -> None:
         uow.people.delete(walker.person_id)
         uow.commit()
     with pytest.raises(NotFoundError):
-        accounts.authorise(database, walker, walker.person_id, write=False)
-    refreshed = accounts.attach_person(database, walker, _person(database))
+        _authorise(database, walker, walker.person_id, write=False)
+    refreshed = onboarding.complete_onboarding(UnitOfWork(database), walker.id, _new_person(), ())
     assert refreshed.person_id is not None
 
 
@@ -280,13 +316,13 @@ def _tell(db: Database, clinician: User, walker: User, story: str) -> None:
     if story == "nothing":
         return
     if story == "pending":
-        accounts.invite(db, clinician, walker.email)
+        care.invite(UnitOfWork(db), clinician.id, walker.email)
         return
     _link(db, clinician, walker, accept=story != "declined")
     if story.startswith("revoked"):
-        accounts.revoke_clinician(db, walker, clinician.id)
+        care.revoke_clinician(UnitOfWork(db), walker.id, clinician.id)
         if story == "revoked then pending":
-            accounts.invite(db, clinician, walker.email)
+            care.invite(UnitOfWork(db), clinician.id, walker.email)
         elif story == "revoked then accepted":
             _link(db, clinician, walker)
 
@@ -328,10 +364,10 @@ def test_authorise_grants_nothing_beyond_own_and_linked_programs(
         for person_id in [*person_ids, max(person_ids, default=0) + 1]:
             write = data.draw(st.booleans(), label="write")
             if (user.id, person_id) in allowed:
-                assert accounts.authorise(database, user, person_id, write=write) == str(person_id)
+                assert _authorise(database, user, person_id, write=write) == person_id
             else:
                 with pytest.raises(NotFoundError):
-                    accounts.authorise(database, user, person_id, write=write)
+                    _authorise(database, user, person_id, write=write)
     for clinician in clinician_users:
         expected = sorted(person for (user_id, person) in allowed if user_id == clinician.id)
-        assert accounts.patient_ids(database, clinician) == expected
+        assert care.patient_ids(UnitOfWork(database), clinician.id) == expected

@@ -11,7 +11,7 @@ import pytest
 from walkrx.domain.model import CheckIn, Diary, Person, Walk, ZoneSettings
 from walkrx.domain.review import review_weeks
 from walkrx.protocols import load
-from walkrx.services.program import Programme
+from walkrx.services.program import Program
 from walkrx.services.progress import (
     PacePoint,
     PainPoint,
@@ -82,17 +82,17 @@ CHECKINS = (
 )
 
 
-def _programme(start_position: int = 1, walks: tuple[Walk, ...] = WALKS) -> Programme:
+def _program(start_position: int = 1, walks: tuple[Walk, ...] = WALKS) -> Program:
     person = _person(start_position)
     protocol = load("walking-6wk")
     diary = Diary(person=person, walks=walks, checkins=CHECKINS)
     reviews = review_weeks(diary, protocol, TODAY, start_position=start_position)
-    return Programme(person, protocol, diary, TODAY, reviews)
+    return Program(person, protocol, diary, TODAY, reviews)
 
 
 def test_weekly_zone_minutes_measured_and_by_effort_per_week() -> None:
     """Reviewed weeks then the week in progress, minutes split by heart rate and by effort."""
-    points = weekly_zone_minutes(_programme())
+    points = weekly_zone_minutes(_program())
     assert [(p.week, p.start, p.complete) for p in points] == [
         (1, date(2024, 1, 1), True),
         (2, date(2024, 1, 8), True),
@@ -109,20 +109,20 @@ def test_weekly_zone_minutes_measured_and_by_effort_per_week() -> None:
 
 def test_weekly_zone_minutes_goal_only_in_phases_that_have_one() -> None:
     """Phase 1 has no weekly target-zone goal; a program started in phase 3 shows 150-300."""
-    assert all(p.goal_min is None and p.goal_max is None for p in weekly_zone_minutes(_programme()))
-    points = weekly_zone_minutes(_programme(start_position=5))
+    assert all(p.goal_min is None and p.goal_max is None for p in weekly_zone_minutes(_program()))
+    points = weekly_zone_minutes(_program(start_position=5))
     assert [(p.goal_min, p.goal_max) for p in points] == [(150, 300)] * 3
 
 
 def test_weekly_zone_minutes_before_the_start_is_empty() -> None:
     """Before the program starts there is no week to show."""
-    prog = dataclasses.replace(_programme(), today=date(2023, 12, 30), reviews=[])
+    prog = dataclasses.replace(_program(), today=date(2023, 12, 30), reviews=[])
     assert weekly_zone_minutes(prog) == []
 
 
 def test_pain_series_walks_and_mornings_in_date_order() -> None:
     """Mornings take a day's last value; walks give before, peak, after, next morning, status."""
-    points = pain_series(_programme())
+    points = pain_series(_program())
     mornings = [(p.day, p.morning) for p in points if p.kind == "morning"]
     assert mornings == [(date(2024, 1, 2), 4), (date(2024, 1, 4), 2)]
     walks = [p for p in points if p.kind == "walk"]
@@ -146,7 +146,7 @@ def test_pain_series_walks_and_mornings_in_date_order() -> None:
 
 def test_pace_series_rolling_median_over_three_weeks() -> None:
     """Each walk with pace_hr, with the median of the walks in the 21 days up to its day."""
-    points = pace_series(_programme())
+    points = pace_series(_program())
     assert [(p.day, p.pace_hr, p.walk_id, p.window_walks) for p in points] == [
         (date(2024, 1, 1), 0.70, 1, 1),
         (date(2024, 1, 5), 0.74, 3, 2),
@@ -158,7 +158,7 @@ def test_pace_series_rolling_median_over_three_weeks() -> None:
 
 def test_pace_series_window_drops_old_walks() -> None:
     """With a 7-day window the walk on 10 Jan compares with 4-10 Jan only."""
-    last = pace_series(_programme(), window_days=7)[-1]
+    last = pace_series(_program(), window_days=7)[-1]
     assert last == PacePoint(
         day=date(2024, 1, 10),
         pace_hr=0.80,
@@ -170,7 +170,7 @@ def test_pace_series_window_drops_old_walks() -> None:
 
 def test_prescription_vs_done_per_completed_week() -> None:
     """Only reviewed weeks; totals are walks x minutes of the week's prescription."""
-    points = prescription_vs_done(_programme())
+    points = prescription_vs_done(_program())
     assert [
         (
             p.week,
@@ -191,7 +191,7 @@ def test_prescription_vs_done_per_completed_week() -> None:
 
 def test_series_of_an_empty_diary() -> None:
     """No walks or check-ins: empty pain and pace series, zero-minute weeks."""
-    prog = _programme(walks=())
+    prog = _program(walks=())
     prog = dataclasses.replace(prog, diary=dataclasses.replace(prog.diary, checkins=()))
     assert pain_series(prog) == []
     assert pace_series(prog) == []

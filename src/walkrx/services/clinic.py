@@ -1,377 +1,84 @@
 """The clinician's use cases: a panel of linked patients, most urgent first, and acting for them.
 
-Every function authorises the clinician for each patient through `accounts.authorise` (so an
-unlinked person is "not found", never revealed), then works over `program.programme`, exactly the
-data the walker sees. Urgency follows the spec's order of concern: open red flags (emergency before
+Each public use case is one function over one unopened unit of work (decision 0006): it checks in
+that transaction that the actor is a clinician, authorises each patient with
+`access.person_for` (so an unlinked person is "not found", never revealed), reads and writes, and
+commits at most once. The programs come from `program.read_program`, exactly the data the
+walker sees. Urgency follows the spec's order of concern: open red flags (emergency before
 urgent), a red week, `clinician_review`, `not_logging`, referrals, then low adherence.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import IntEnum
-from typing import Any
 
 from walkrx import protocols
-from walkrx.domain.codes import Decision, Flag, Reason, RedFlag, RedFlagTier, Referral
-from walkrx.domain.explain import DECISION_TEXT, FLAG_TEXT
+from walkrx.domain.codes import RedFlag
 from walkrx.domain.model import CheckIn, FlagClearing, Person, Walk
-from walkrx.domain.redflags import highest_tier
-from walkrx.domain.review import WeekReview
-from walkrx.errors import InvalidInputError, ProtocolFileError
-from walkrx.protocols.loader import ADJUSTABLE_SECTIONS
-from walkrx.services import accounts, diary, program
-from walkrx.services.accounts import User
-from walkrx.services.program import Programme
-from walkrx.storage import Database
+from walkrx.errors import (
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+)
+from walkrx.services import care, diary, program, status
+from walkrx.services.access import Actor, hidden, person_for
+from walkrx.services.adjusting import Threshold, thresholds
+from walkrx.services.context import local_today
+from walkrx.services.program import Program
+from walkrx.services.status import PatientRow, patient_row
+from walkrx.storage import UnitOfWork
+from walkrx.storage.accounts import StoredUser
+from walkrx.storage.clinic import StoredAlert
 
-LOW_ADHERENCE = 0.75  # below three quarters of the week's minimum walks or minutes
-
-
-class Urgency(IntEnum):
-    """Panel tiers, most urgent first (the value is the sort key)."""
-
-    EMERGENCY = 0
-    URGENT = 1
-    RED_WEEK = 2
-    CLINICIAN_REVIEW = 3
-    NOT_LOGGING = 4
-    REFERRAL = 5
-    LOW_ADHERENCE = 6
-    ON_TRACK = 7
-    NOT_STARTED = 8
+# --- the panel --------------------------------------------------------------------------------
 
 
-URGENCY_LABEL: dict[Urgency, str] = {
-    Urgency.EMERGENCY: "Emergency red flag",
-    Urgency.URGENT: "Urgent red flag",
-    Urgency.RED_WEEK: "Red week",
-    Urgency.CLINICIAN_REVIEW: "Review needed",
-    Urgency.NOT_LOGGING: "Not logging",
-    Urgency.REFERRAL: "Referral suggested",
-    Urgency.LOW_ADHERENCE: "Low adherence",
-    Urgency.ON_TRACK: "On track",
-    Urgency.NOT_STARTED: "No review yet",
-}
+def _clinician_account(uow: UnitOfWork, actor: Actor) -> StoredUser | None:
+    """The actor's account, read in the open unit of work, if it is a clinician's."""
+    stored = uow.users.get(actor.user_id) if actor.user_id is not None else None
+    return stored if stored is not None and stored.role == "clinician" else None
 
 
-@dataclass(frozen=True)
-class PatientRow:
-    """One line of the clinician's panel."""
-
-    person_id: int
-    name: str  # the walker's person name (the web app names it by their e-mail address)
-    week: int  # current calendar program week (0 or less: not started yet)
-    position: int  # protocol position the next week is planned at
-    phase: int
-    phase_name: str
-    protocol: str
-    latest: WeekReview | None  # the review of the last completed week
-    flags: tuple[Flag, ...]
-    referrals: tuple[Referral, ...]
-    open_red_flags: tuple[RedFlag, ...]
-    adherence_walks: float | None  # last completed week, counted walks / minimum walks
-    adherence_minutes: float | None  # last completed week, minutes / minimum total
-    last_walk: date | None
-    days_since_log: int | None  # days since the last walk or check-in (None: nothing logged)
-    urgency: tuple[int, int, float, int, str]  # tier, 2nd red week first, adherence, silence, name
-    level: Urgency
-    why: str  # plain-language "why here"
-
-    @property
-    def label(self) -> str:
-        return URGENCY_LABEL[self.level]
-
-    @property
-    def decision(self) -> Decision | None:
-        return self.latest.decision if self.latest else None
-
-    @property
-    def reasons(self) -> tuple[Reason, ...]:
-        return self.latest.reasons if self.latest else ()
-
-    @property
-    def paused(self) -> bool:
-        return bool(self.open_red_flags)
-
-
-def _last_log(prog: Programme) -> tuple[date | None, date | None]:
-    walks = [w.local_date for w in prog.diary.walks if w.local_date <= prog.today]
-    checkins = [c.day for c in prog.diary.checkins if c.day <= prog.today]
-    last_walk = max(walks, default=None)
-    last_any = max([*walks, *checkins], default=None)
-    return last_walk, last_any
-
-
-def _urgency(
-    prog: Programme, latest: WeekReview | None, open_flags: tuple[RedFlag, ...]
-) -> tuple[Urgency, str]:
-    tier = highest_tier(open_flags)
-    names = ", ".join(f.value.replace("_", " ") for f in open_flags)
-    if tier is RedFlagTier.EMERGENCY:
-        return Urgency.EMERGENCY, f"Open emergency red flag ({names}): walking is paused."
-    if tier is RedFlagTier.URGENT:
-        return Urgency.URGENT, f"Open urgent red flag ({names}): walking is paused."
-    if latest is None:
-        return Urgency.NOT_STARTED, "No week has been completed yet."
-    if latest.decision is Decision.STEP_BACK:
-        why = f"Week {latest.week} was a red week: the plan stepped back."
-        if Flag.CLINICIAN_REVIEW in latest.flags:
-            why = f"Week {latest.week} was the second red week in a row: please review."
-        return Urgency.RED_WEEK, why
-    # clinician_review is raised on a red week; it stays on the panel for the week after it
-    previous = prog.reviews[-2] if len(prog.reviews) > 1 else None
-    if Flag.CLINICIAN_REVIEW in latest.flags or (
-        previous is not None and Flag.CLINICIAN_REVIEW in previous.flags
-    ):
-        return Urgency.CLINICIAN_REVIEW, FLAG_TEXT[Flag.CLINICIAN_REVIEW]
-    if Flag.NOT_LOGGING in latest.flags:
-        return Urgency.NOT_LOGGING, FLAG_TEXT[Flag.NOT_LOGGING]
-    if latest.referrals:
-        referrals = ", ".join(r.value.replace("_", " ") for r in latest.referrals)
-        return Urgency.REFERRAL, f"Walking may not be enough ({referrals})."
-    s = latest.summary
-    if min(s.adherence_walks, s.adherence_minutes) < LOW_ADHERENCE:
-        return (
-            Urgency.LOW_ADHERENCE,
-            f"Week {latest.week}: {s.walks_counted} of {s.prescription.walks_min} walks, "
-            f"{round(s.minutes)} of {s.prescription.total_min} minutes.",
+def _clinician(uow: UnitOfWork, actor: Actor) -> StoredUser:
+    """The acting clinician; anyone else has no patients (NotFoundError)."""
+    clinician = _clinician_account(uow, actor)
+    if clinician is None:
+        raise NotFoundError(
+            "only a clinician's account has patients and invitations; this one is not a "
+            "clinician's",
+            kind="clinician",
         )
-    return Urgency.ON_TRACK, DECISION_TEXT[latest.decision]
+    return clinician
 
 
-def patient_row(prog: Programme) -> PatientRow:
-    """The panel line for one programme (pure: no database, no clock)."""
-    person = prog.person
-    assert person.id is not None
-    latest = prog.reviews[-1] if prog.reviews else None
-    open_flags = prog.open_flags()
-    level, why = _urgency(prog, latest, open_flags)
-    last_walk, last_any = _last_log(prog)
-    days_since = (prog.today - last_any).days if last_any else None
-    adherence_walks = latest.summary.adherence_walks if latest else None
-    adherence_minutes = latest.summary.adherence_minutes if latest else None
-    adherence = min(adherence_walks or 0.0, adherence_minutes or 0.0) if latest else 1.0
-    silent = days_since if days_since is not None else 10_000
-    second_red = 0 if latest and Flag.CLINICIAN_REVIEW in latest.flags else 1
-    phase = prog.protocol.phase_at(prog.position)
-    return PatientRow(
-        person_id=person.id,
-        name=person.name,
-        week=prog.current_week,
-        position=prog.position,
-        phase=phase.number,
-        phase_name=phase.name,
-        protocol=person.protocol,
-        latest=latest,
-        flags=latest.flags if latest else (),
-        referrals=latest.referrals if latest else (),
-        open_red_flags=open_flags,
-        adherence_walks=adherence_walks,
-        adherence_minutes=adherence_minutes,
-        last_walk=last_walk,
-        days_since_log=days_since,
-        urgency=(int(level), second_red, round(adherence, 4), -silent, person.name),
-        level=level,
-        why=why,
-    )
+def _patient(
+    uow: UnitOfWork, actor: Actor, person_id: int, *, write: bool
+) -> tuple[StoredUser, Person]:
+    """The acting clinician and their linked patient, authorised in the open unit of work. An
+    actor who is not a clinician gets the same answer as for a program that is not theirs."""
+    clinician = _clinician_account(uow, actor)
+    if clinician is None:
+        raise hidden(person_id)
+    return clinician, person_for(uow, actor, person_id, write=write)
 
 
-def patient_programme(
-    db: Database, clinician: User, person_id: int, today: date | None = None, *, write: bool = False
-) -> Programme:
-    """A linked patient's programme; anyone else's raises NotFoundError."""
-    ref = accounts.authorise(db, clinician, person_id, write=write)
-    return program.programme(db, ref, today)
-
-
-def panel(db: Database, clinician: User, today: date | None = None) -> list[PatientRow]:
-    """The clinician's linked patients, most urgent first."""
+def _rows(
+    uow: UnitOfWork, actor: Actor, clinician: StoredUser, today: date | None
+) -> list[PatientRow]:
     rows = [
-        patient_row(patient_programme(db, clinician, person_id, today))
-        for person_id in accounts.patient_ids(db, clinician)
+        patient_row(
+            program.read_program(uow, person_for(uow, actor, person_id, write=False), today)
+        )
+        for person_id in uow.links.patient_person_ids(clinician.id)
     ]
     return sorted(rows, key=lambda row: row.urgency)
 
 
-# --- a patient's full picture ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """One adjustable threshold: its dotted key, the value in force and the protocol's own."""
-
-    key: str
-    value: float
-    default: float
-    integer: bool
-
-    @property
-    def adjusted(self) -> bool:
-        return self.value != self.default
-
-
-@dataclass(frozen=True)
-class PatientPicture:
-    row: PatientRow
-    programme: Programme
-    walks: list[Walk]
-    checkins: list[CheckIn]
-    clearings: list[FlagClearing]
-    thresholds: list[Threshold]
-    protocols: list[str]
-    max_position: int  # the first maintenance position
-
-
-def _sections(value: Any) -> dict[str, dict[str, float]]:
-    return {
-        section: {
-            name: number
-            for name, number in dataclasses.asdict(getattr(value, section)).items()
-            if isinstance(number, int | float) and not isinstance(number, bool)
-        }
-        for section in ADJUSTABLE_SECTIONS
-    }
-
-
-def thresholds(person: Person) -> list[Threshold]:
-    """Every adjustable threshold of the person's protocol, with the adjustments in force."""
-    base = protocols.load(person.protocol)
-    adjustments = dict(person.adjustments)
-    result: list[Threshold] = []
-    for section, values in _sections(base).items():
-        for name, default in values.items():
-            key = f"{section}.{name}"
-            result.append(
-                Threshold(
-                    key=key,
-                    value=adjustments.get(key, default),
-                    default=default,
-                    integer=isinstance(default, int),
-                )
-            )
-    return result
-
-
-def picture(
-    db: Database, clinician: User, person_id: int, today: date | None = None
-) -> PatientPicture:
-    prog = patient_programme(db, clinician, person_id, today)
-    walks = sorted(prog.diary.walks, key=lambda w: w.start, reverse=True)
-    checkins = sorted(prog.diary.checkins, key=lambda c: (c.day, c.seq), reverse=True)
-    clearings = sorted(prog.diary.clearings, key=lambda c: (c.day, c.seq), reverse=True)
-    return PatientPicture(
-        row=patient_row(prog),
-        programme=prog,
-        walks=walks,
-        checkins=checkins,
-        clearings=clearings,
-        thresholds=thresholds(prog.person),
-        protocols=protocols.available(),
-        max_position=prog.protocol.last_week + 1,
-    )
-
-
-# --- acting for a patient --------------------------------------------------------------------
-
-
-class AdjustmentError(InvalidInputError):
-    """Some fields of an adjustment form cannot be accepted; `errors` maps field to message."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
-        self.errors = errors
-
-
-def _number(text: str, integer: bool) -> float:
-    value = float(text)
-    if integer:
-        if value != int(value):
-            raise ValueError
-        return int(value)
-    return value
-
-
-def adjust(
-    db: Database,
-    clinician: User,
-    person_id: int,
-    *,
-    protocol: str | None = None,
-    start_position: str | int | None = None,
-    values: dict[str, str] | None = None,
-) -> Person:
-    """Change a patient's protocol, start position or thresholds from a form's text values.
-
-    Only thresholds that differ from the protocol's own are stored as adjustments (a value set back
-    to the protocol's own removes the adjustment). Every field is checked before anything is stored;
-    problems are raised together as an AdjustmentError keyed by field.
-    """
-    ref = accounts.authorise(db, clinician, person_id, write=True)
-    prog = program.programme(db, ref)
-    errors: dict[str, str] = {}
-    chosen = protocol or prog.person.protocol
-    if chosen not in protocols.available() and chosen != prog.person.protocol:
-        errors["protocol"] = f"unknown protocol '{chosen}': choose one of the list"
-    position: int | None = None
-    if start_position is not None and str(start_position).strip() != "":
-        try:
-            position = int(str(start_position).strip())
-        except ValueError:
-            errors["start_position"] = "give a whole number of weeks"
-    adjustments: dict[str, float] | None = None
-    if values is not None:
-        switching = chosen != prog.person.protocol
-        shown = {t.key: t.value for t in thresholds(prog.person)}  # what the form showed
-        known = {t.key: t for t in thresholds(dataclasses.replace(prog.person, protocol=chosen))}
-        adjustments = {}
-        for key, text in values.items():
-            threshold = known.get(key)
-            if threshold is None:
-                errors[key] = "is not an adjustable threshold of this protocol"
-                continue
-            if not text.strip():
-                continue  # left empty: the protocol's own value
-            try:
-                number = _number(text.strip(), threshold.integer)
-            except ValueError:
-                kind = "a whole number" if threshold.integer else "a number"
-                errors[key] = f"give {kind}, not '{text.strip()}'"
-                continue
-            if switching and number == shown.get(key):
-                continue  # left as the old protocol had it: take the new protocol's own value
-            if number != threshold.default:
-                adjustments[key] = number
-    if errors:
-        raise AdjustmentError(errors)
-    try:
-        return program.adjust_program(
-            db,
-            ref,
-            protocol=chosen,
-            start_position=position,
-            adjustments=adjustments,
-        )
-    except ProtocolFileError as error:
-        raise AdjustmentError({error.field: error.problem}) from error
-    except InvalidInputError as error:
-        field = "start_position" if "start position" in str(error) else "protocol"
-        raise AdjustmentError({field: str(error)}) from error
-
-
-def clear_red_flags(
-    db: Database, clinician: User, person_id: int, day: date, note: str = ""
-) -> tuple[FlagClearing, tuple[RedFlag, ...]]:
-    """Clear a patient's open red flags, recorded with the clinician's e-mail as the author."""
-    ref = accounts.authorise(db, clinician, person_id, write=True)
-    if not note.strip():
-        raise InvalidInputError("say why the flag can be cleared (e.g. seen in clinic, no concern)")
-    return diary.clear_flags(db, ref, day, note.strip(), by=clinician.email)
-
-
-# --- invitations -----------------------------------------------------------------------------
+def panel(uow: UnitOfWork, actor: Actor, today: date | None = None) -> list[PatientRow]:
+    """The clinician's linked patients, most urgent first, read in one transaction."""
+    with uow:
+        return _rows(uow, actor, _clinician(uow, actor), today)
 
 
 @dataclass(frozen=True)
@@ -386,8 +93,7 @@ class SentInvitation:
     person_id: int | None  # the patient's program, once accepted and onboarded
 
 
-def sent_invitations(db: Database, clinician: User) -> list[SentInvitation]:
-    """Every invitation the clinician sent, newest first."""
+def _sent(uow: UnitOfWork, clinician: StoredUser) -> list[SentInvitation]:
     return [
         SentInvitation(
             id=link.id,
@@ -397,9 +103,103 @@ def sent_invitations(db: Database, clinician: User) -> list[SentInvitation]:
             answered_at=link.answered_at,
             person_id=person_id,
         )
-        for link, person_id in accounts.sent_links(db, clinician)
+        for link, person_id in uow.links.sent_by(clinician.id)
     ]
 
 
-def invite(db: Database, clinician: User, patient_email: str) -> accounts.Invitation:
-    return accounts.invite(db, clinician, patient_email)
+def sent_invitations(uow: UnitOfWork, actor: Actor) -> list[SentInvitation]:
+    """Every invitation the clinician sent, newest first."""
+    with uow:
+        return _sent(uow, _clinician(uow, actor))
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The clinician's patients (most urgent first) and the invitations they sent."""
+
+    rows: list[PatientRow]
+    invitations: list[SentInvitation]
+
+
+def overview(uow: UnitOfWork, actor: Actor, today: date | None = None) -> Overview:
+    """The panel and the invitations sent, read in one transaction."""
+    with uow:
+        clinician = _clinician(uow, actor)
+        return Overview(_rows(uow, actor, clinician, today), _sent(uow, clinician))
+
+
+# --- a patient's full picture ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatientPicture:
+    row: PatientRow
+    program: Program
+    walks: list[Walk]
+    checkins: list[CheckIn]
+    clearings: list[FlagClearing]
+    thresholds: list[Threshold]
+    protocols: list[str]
+    max_position: int  # the first maintenance position
+    alerts: tuple[StoredAlert, ...] = ()  # newest first, open and acknowledged
+
+
+def picture(
+    uow: UnitOfWork, actor: Actor, person_id: int, today: date | None = None
+) -> PatientPicture:
+    """Everything a linked patient's page needs, read in one transaction."""
+    with uow.read():
+        _, person = _patient(uow, actor, person_id, write=False)
+        prog = program.read_program(uow, person, today)
+        alerts = tuple(uow.alerts.of_person(person_id))
+    walks = sorted(prog.diary.walks, key=lambda w: w.start, reverse=True)
+    checkins = sorted(prog.diary.checkins, key=lambda c: (c.day, c.seq), reverse=True)
+    clearings = sorted(prog.diary.clearings, key=lambda c: (c.day, c.seq), reverse=True)
+    return PatientPicture(
+        row=patient_row(prog),
+        program=prog,
+        walks=walks,
+        checkins=checkins,
+        clearings=clearings,
+        thresholds=thresholds(prog.person),
+        protocols=protocols.available(),
+        max_position=prog.protocol.last_week + 1,
+        alerts=alerts,
+    )
+
+
+# --- acting for a patient --------------------------------------------------------------------
+
+
+def clear_red_flags(
+    uow: UnitOfWork, actor: Actor, person_id: int, day: date | None, note: str = ""
+) -> tuple[FlagClearing, tuple[RedFlag, ...]]:
+    """Clear the red flags open on `day` (default: the patient's today), with a note saying why;
+    recorded with the clinician's e-mail address as the author. Returns the clearing and the flags
+    it closed."""
+    with uow:
+        clinician, person = _patient(uow, actor, person_id, write=True)
+        if not note.strip():
+            raise InvalidInputError(
+                "say why the flag can be cleared (e.g. seen in clinic, no concern)", field="note"
+            )
+        cleared = diary.store_clearing(
+            uow, person, day or local_today(person), note.strip(), clinician.email
+        )
+        status.refresh(uow, person)
+        uow.commit()
+    return cleared
+
+
+# --- invitations -----------------------------------------------------------------------------
+
+
+def invite(uow: UnitOfWork, actor: Actor, patient_email: str) -> care.Invitation:
+    """Invite a walker, by e-mail address, to share their program with the clinician.
+
+    The rules of care links live in `care.invite`, which this hands the unopened unit of work: one
+    transaction. An actor who is not a clinician is refused (`ForbiddenError`).
+    """
+    if actor.user_id is None:
+        raise ForbiddenError("only a clinician's account can invite patients")
+    return care.invite(uow, actor.user_id, patient_email)

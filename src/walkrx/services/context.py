@@ -6,6 +6,7 @@ them, call the domain, and return domain objects or plain data.
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import date, datetime
 from pathlib import Path
@@ -14,37 +15,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from walkrx import protocols
 from walkrx.domain.model import Diary, Person
 from walkrx.domain.protocol import Protocol
-from walkrx.errors import InvalidInputError, NotFoundError
+from walkrx.errors import InvalidInputError
 from walkrx.storage import Database, UnitOfWork
 
 
 def open_database(url: str | None = None) -> Database:
     """Open (and migrate) the database named by `url`, WALKRX_DATABASE_URL, or the default file."""
     return Database.open(url, migrate=True)
-
-
-def find_person(uow: UnitOfWork, ref: str | None) -> Person:
-    """The person named by `ref` (a name or an id), or the only person when there is one."""
-    if ref is not None:
-        # names can never be all digits (init refuses them), so a digit string is always an id
-        found = uow.people.get(int(ref)) if ref.isdigit() else uow.people.by_name(ref)
-        if found is not None:
-            return found
-    people = uow.people.list()
-    if ref is None:
-        if len(people) == 1:
-            return people[0]
-        if not people:
-            raise NotFoundError(
-                "this database has no program yet: create one with "
-                "'walkrx init --name NAME --age N --start YYYY-MM-DD' (or try 'walkrx demo')"
-            )
-        names = ", ".join(p.name for p in people)
-        raise InvalidInputError(
-            f"this database holds {len(people)} people ({names}): choose one with --person NAME"
-        )
-    known = ", ".join(p.name for p in people) or "none yet"
-    raise NotFoundError(f"no person called '{ref}' in this database (people: {known})")
 
 
 def load_protocol(person: Person) -> Protocol:
@@ -71,13 +48,20 @@ def check_timezone(name: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInputError(
             f"unknown time zone '{name}': use an IANA name such as Europe/London or "
-            "America/New_York"
+            "America/New_York",
+            field="timezone",
         ) from None
-    if name not in available_timezones() and name != "UTC":
+    if name not in _zone_names() and name != "UTC":
         raise InvalidInputError(
-            f"unknown time zone '{name}': use an IANA name such as Europe/Paris"
+            f"unknown time zone '{name}': use an IANA name such as Europe/Paris", field="timezone"
         )
     return name
+
+
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    """Every IANA zone name (reading them lists the zone directory: done once per process)."""
+    return frozenset(available_timezones())
 
 
 def machine_timezone() -> str:
@@ -92,6 +76,6 @@ def machine_timezone() -> str:
     if timezone_file.exists():
         candidates.append(timezone_file.read_text(encoding="utf-8").strip())
     for name in candidates:
-        if name and name in available_timezones():
+        if name and name in _zone_names():
             return name
     return "UTC"

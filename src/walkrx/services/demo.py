@@ -11,7 +11,6 @@ clinician linked to it (fixed demo passwords, printed by `walkrx serve --demo`).
 from __future__ import annotations
 
 import random
-from contextlib import suppress
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,8 +19,15 @@ from walkrx.errors import ConflictError
 from walkrx.services import accounts
 from walkrx.services.context import load_protocol
 from walkrx.services.diary import with_diary_figures
-from walkrx.services.program import init_program, person_zones
+from walkrx.services.program import (
+    Program,
+    new_person,
+    person_zones,
+    read_program,
+    store_new_person,
+)
 from walkrx.storage import Database, UnitOfWork
+from walkrx.storage.accounts import StoredUser
 
 DEMO_NAME = "Demo Walker"
 DEMO_TIMEZONE = "Europe/London"
@@ -37,76 +43,81 @@ _WEEKS: list[list[tuple[int, int, int, int]]] = [
 ]
 
 
-def build_demo(db: Database, today: date) -> Person:
-    """Create (or recreate) the demo person so that `today` falls in program week 6."""
+def build_demo(uow: UnitOfWork, today: date) -> Program:
+    """Create (or recreate) the demo person so that `today` falls in program week 6, and return
+    their program as of `today`: one use case, one transaction (the console's `walkrx demo`)."""
     start = today - timedelta(days=7 * len(_WEEKS) + 2)
-    with UnitOfWork(db) as uow:
+    with uow:
         existing = uow.people.by_name(DEMO_NAME)
         if existing is not None and existing.id is not None:
             uow.people.delete(existing.id)
-            uow.commit()
-    person = init_program(
-        db,
-        name=DEMO_NAME,
-        start=start,
-        age=52,
-        timezone=DEMO_TIMEZONE,
-        resting_hr=64,
-        days=(0, 2, 4, 5, 6),
-    )
+        person = store_new_person(
+            uow,
+            new_person(
+                name=DEMO_NAME,
+                start=start,
+                age=52,
+                timezone=DEMO_TIMEZONE,
+                resting_hr=64,
+                days=(0, 2, 4, 5, 6),
+            ),
+        )
+        assert person.id is not None
+        _fill_diary(uow, person, start)
+        uow.commit()
+        return read_program(uow, person, today)
+
+
+def _fill_diary(uow: UnitOfWork, person: Person, start: date) -> None:
+    """Five weeks of walks and check-ins that tell the story of the module docstring."""
     assert person.id is not None
     rng = random.Random(20260322)  # noqa: S311  (a fixed seed: the demo is the same every time)
     zone = ZoneInfo(DEMO_TIMEZONE)
     protocol = load_protocol(person)
     band = person_zones(person, protocol, start).band_bpm
-    with UnitOfWork(db) as uow:
-        for week, walks in enumerate(_WEEKS, start=1):
-            for weekday, minutes, before, peak in walks:
-                day = start + timedelta(days=7 * (week - 1) + weekday)
-                local = datetime.combine(
-                    day, time(7 + rng.randint(0, 10), rng.choice((0, 15, 30))), tzinfo=zone
+    for week, walks in enumerate(_WEEKS, start=1):
+        for weekday, minutes, before, peak in walks:
+            day = start + timedelta(days=7 * (week - 1) + weekday)
+            local = datetime.combine(
+                day, time(7 + rng.randint(0, 10), rng.choice((0, 15, 30))), tzinfo=zone
+            )
+            with_hr = rng.random() < 0.7
+            avg_hr = float(rng.randint(band[0] + 2, band[1] - 2)) if with_hr else None
+            flare = peak >= 6
+            walk = Walk(
+                id=None,
+                start=local.astimezone(UTC),
+                timezone=DEMO_TIMEZONE,
+                duration_s=minutes * 60,
+                moving_s=minutes * 60 - rng.randint(0, 60),
+                distance_m=round(minutes * rng.uniform(78, 90)),
+                avg_hr=avg_hr,
+                max_hr=int(avg_hr + rng.randint(6, 14)) if avg_hr else None,
+                effort=rng.randint(3, 5) if not flare else 6,
+                pain_before=before,
+                pain_during=peak,
+                pain_after=max(before, peak - 1),
+                pain_next_morning=before + 3 if flare else before,
+                terrain="hilly" if flare else "flat",
+                talk_test=True,
+                notes="Tried a long hilly loop; back tightened on the way home." if flare else "",
+                source="diary",
+            )
+            uow.walks.add(person.id, with_diary_figures(walk, person, protocol))
+        for weekday in range(7):
+            day = start + timedelta(days=7 * (week - 1) + weekday)
+            if rng.random() < 0.6:
+                uow.checkins.add(
+                    person.id,
+                    CheckIn(
+                        id=None,
+                        day=day,
+                        seq=0,
+                        morning_pain=5 if week == 2 and weekday == 6 else rng.randint(2, 3),
+                        fear_of_movement=False if weekday == 0 else None,
+                        psfs=(5, 6, 4) if week == 1 and weekday == 0 else (),
+                    ),
                 )
-                with_hr = rng.random() < 0.7
-                avg_hr = float(rng.randint(band[0] + 2, band[1] - 2)) if with_hr else None
-                flare = peak >= 6
-                walk = Walk(
-                    id=None,
-                    start=local.astimezone(UTC),
-                    timezone=DEMO_TIMEZONE,
-                    duration_s=minutes * 60,
-                    moving_s=minutes * 60 - rng.randint(0, 60),
-                    distance_m=round(minutes * rng.uniform(78, 90)),
-                    avg_hr=avg_hr,
-                    max_hr=int(avg_hr + rng.randint(6, 14)) if avg_hr else None,
-                    effort=rng.randint(3, 5) if not flare else 6,
-                    pain_before=before,
-                    pain_during=peak,
-                    pain_after=max(before, peak - 1),
-                    pain_next_morning=before + 3 if flare else before,
-                    terrain="hilly" if flare else "flat",
-                    talk_test=True,
-                    notes="Tried a long hilly loop; back tightened on the way home."
-                    if flare
-                    else "",
-                    source="diary",
-                )
-                uow.walks.add(person.id, with_diary_figures(walk, person, protocol))
-            for weekday in range(7):
-                day = start + timedelta(days=7 * (week - 1) + weekday)
-                if rng.random() < 0.6:
-                    uow.checkins.add(
-                        person.id,
-                        CheckIn(
-                            id=None,
-                            day=day,
-                            seq=0,
-                            morning_pain=5 if week == 2 and weekday == 6 else rng.randint(2, 3),
-                            fear_of_movement=False if weekday == 0 else None,
-                            psfs=(5, 6, 4) if week == 1 and weekday == 0 else (),
-                        ),
-                    )
-        uow.commit()
-    return person
 
 
 DEMO_WALKER = ("demo@walkrx.example", "walk-demo-2026", "Demo Walker")
@@ -114,23 +125,40 @@ DEMO_CLINICIAN = ("clinic@walkrx.example", "clinic-demo-2026", "Demo Clinician")
 
 
 def build_demo_accounts(database: Database, day: date) -> None:
-    """Seed (idempotently) the demo walker's program and account, and a linked demo clinician."""
+    """Seed (idempotently) the demo walker's program and account, and a linked demo clinician.
 
-    def account(email: str, password: str, name: str, role: str) -> accounts.User:
-        with suppress(ConflictError):  # seeded before: sign in with the same demo password
-            accounts.sign_up(database, email=email, password=password, name=name, role=role)
-        user, token = accounts.sign_in(database, email=email, password=password, client="demo")
-        accounts.sign_out(database, token)
-        return user
-
-    walker = account(*DEMO_WALKER, role="walker")
-    person = build_demo(database, day)  # recreated each time, so today is always in week 6
+    The program is recreated first (`build_demo`, so today is always in week 6); the accounts,
+    the program's owner and the accepted care link are then made in one transaction.
+    """
+    person = build_demo(UnitOfWork(database), day).person
     assert person.id is not None
-    walker = accounts.attach_person(database, walker, person.id)
-    clinician = account(*DEMO_CLINICIAN, role="clinician")
-    if person.id not in accounts.patient_ids(database, clinician):
-        with suppress(ConflictError):  # an invitation is already waiting
-            accounts.invite(database, clinician, DEMO_WALKER[0])
-        for invitation in accounts.invitations_for(database, walker):
-            if invitation.clinician.id == clinician.id:
-                accounts.answer_invitation(database, walker, invitation.id, accept=True)
+    now = datetime.now(UTC)
+    with UnitOfWork(database) as uow:
+        walker = _demo_account(uow, *DEMO_WALKER, role="walker")
+        uow.users.set_person(walker.id, person.id)
+        clinician = _demo_account(uow, *DEMO_CLINICIAN, role="clinician")
+        if person.id not in uow.links.patient_person_ids(clinician.id):
+            waiting = uow.links.between(clinician.id, walker.email, ("pending",))
+            link = (
+                waiting[0]
+                if waiting
+                else uow.links.add(clinician_id=clinician.id, patient_email=walker.email, now=now)
+            )
+            uow.links.answer(link.id, status="accepted", patient_user_id=walker.id, now=now)
+        uow.commit()
+
+
+def _demo_account(
+    uow: UnitOfWork, email: str, password: str, name: str, *, role: str
+) -> StoredUser:
+    """The demo account, created if missing; one seeded before must still have the demo password."""
+    stored = uow.users.by_email(email)
+    if stored is None:
+        account = accounts.new_account(email=email, password=password, name=name, role=role)
+        return accounts.store_account(uow, account)
+    if stored.role != role or not accounts.password_matches(stored, password):
+        raise ConflictError(
+            f"{email} already has an account in this database with another password or role; "
+            "the demo needs a database of its own"
+        )
+    return stored

@@ -1,105 +1,118 @@
 """Use cases of the diary: log, edit, list and delete walks; morning check-ins; clearing red flags.
 
-Every value is validated before anything is written, and each use case is one unit of work, so a
-refused input leaves the database exactly as it was.
+Each use case is one function over one unit of work (decision 0006): it authorises the actor, reads,
+validates and writes in the same transaction, so a refused input leaves the database exactly as it
+was. A walk logged by hand arrives as a `WalkEntry` (the person's units: minutes, kilometres, a
+local date) from the CLI's flags, a web form or the API's JSON alike, and is turned into a `Walk`
+here, in one place.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from walkrx.domain.codes import PainStatus, RedFlag, RedFlagTier, Terrain
+from walkrx.domain.codes import PainStatus, RedFlag, RedFlagTier
 from walkrx.domain.model import CheckIn, FlagClearing, Person, Walk
+from walkrx.domain.pace import PaceBand, WalkPace, walk_pace
 from walkrx.domain.pain import pain_status
 from walkrx.domain.protocol import Protocol
 from walkrx.domain.redflags import highest_tier
 from walkrx.domain.review import open_red_flags
-from walkrx.domain.zones import in_band, zones_for
+from walkrx.domain.units import METRIC
 from walkrx.errors import InvalidInputError, NotFoundError
-from walkrx.services.context import check_timezone, find_person, load_diary, load_protocol
-from walkrx.storage import Database, UnitOfWork
+from walkrx.services import status
+from walkrx.services.access import Actor, person_for
+from walkrx.services.context import load_diary, load_protocol, local_today
+from walkrx.services.entries import (  # re-exported: the diary's vocabulary
+    DAYS_AHEAD,
+    EDITABLE,
+    ENTRY_KEY_PATTERN,
+    MAX_ACTIVITY_LENGTH,
+    MAX_AUTHOR_LENGTH,
+    MAX_CODE_LENGTH,
+    MAX_CUE_LENGTH,
+    MAX_CUES,
+    MAX_DISTANCE_KM,
+    MAX_HR,
+    MAX_NOTE_LENGTH,
+    MAX_PSFS,
+    MAX_RED_FLAGS,
+    MAX_TIMEZONE_LENGTH,
+    MAX_WALK_MINUTES,
+    MIN_HR,
+    MIN_PSFS,
+    PAIN_FIELDS,
+    SCALE_MAX,
+    CheckInEntry,
+    WalkEntry,
+    check_activities,
+    check_day,
+    check_entry_key,
+    check_length,
+    entry_walk,
+    parse_red_flags,
+    validate_checkin,
+    validate_walk,
+    walk_changes,
+    walk_start,
+    with_diary_figures,
+)
+from walkrx.storage import UnitOfWork
 
-PAIN_FIELDS = ("pain_before", "pain_during", "pain_after", "pain_next_morning", "lower_limb_pain")
-MIN_PACE_WALK_S = 600  # spec 9: walks under 10 minutes give no efficiency figure
-
-
-def _check_scale(label: str, value: int | None) -> None:
-    if value is not None and not 0 <= value <= 10:
-        raise InvalidInputError(f"{label} must be a whole number from 0 to 10, not {value}")
-
-
-def parse_red_flags(codes: list[str] | tuple[str, ...]) -> tuple[RedFlag, ...]:
-    flags: list[RedFlag] = []
-    for raw in codes:
-        code = raw.strip()
-        if not code:
-            continue
-        try:
-            flags.append(RedFlag(code))
-        except ValueError:
-            known = ", ".join(f.value for f in RedFlag)
-            raise InvalidInputError(f"unknown red-flag code '{code}': use one of {known}") from None
-    return tuple(dict.fromkeys(flags))
-
-
-def validate_walk(walk: Walk, person: Person) -> Walk:
-    """Refuse a walk that cannot be right, with a message that says what to fix."""
-    check_timezone(walk.timezone)
-    if walk.start.tzinfo is None:
-        raise InvalidInputError("a walk's start time needs a time zone")
-    if walk.local_date < person.start:
-        raise InvalidInputError(
-            f"the walk on {walk.local_date} is before the program starts ({person.start}): "
-            "walks can only be logged from the start date on"
-        )
-    if not 0 < walk.duration_s <= 24 * 3600:
-        raise InvalidInputError("a walk must last more than 0 and at most 24 hours (--minutes)")
-    if walk.moving_s is not None and not 0 <= walk.moving_s <= walk.duration_s:
-        raise InvalidInputError("moving time must be between 0 and the walk's duration")
-    if walk.distance_m is not None and not 0 <= walk.distance_m <= 100_000:
-        raise InvalidInputError("distance must be between 0 and 100 km")
-    for label, hr in (("average heart rate", walk.avg_hr), ("maximum heart rate", walk.max_hr)):
-        if hr is not None and not 30 <= hr <= 240:
-            raise InvalidInputError(f"{label} {hr} is not plausible: give 30 to 240 bpm")
-    if walk.avg_hr is not None and walk.max_hr is not None and walk.max_hr < walk.avg_hr:
-        raise InvalidInputError("maximum heart rate cannot be below the average heart rate")
-    _check_scale("effort", walk.effort)
-    for field in PAIN_FIELDS:
-        _check_scale(field.replace("_", " "), getattr(walk, field))
-    if walk.terrain is not None and walk.terrain not in {t.value for t in Terrain}:
-        known = ", ".join(t.value for t in Terrain)
-        raise InvalidInputError(f"unknown terrain '{walk.terrain}': use one of {known}")
-    return walk
-
-
-def with_diary_figures(walk: Walk, person: Person, protocol: Protocol) -> Walk:
-    """Fill the measured zone time and the pace-per-beat of a walk logged by hand (spec 2 and 9).
-
-    A diary walk with an average heart rate counts all its minutes as measured when that average
-    lies in the band in force on the walk's date, none otherwise. Imported walks keep the figures
-    computed from their samples.
-    """
-    if walk.source not in ("diary", "csv"):
-        return walk
-    zones = zones_for(person.zone_settings_on(walk.local_date), protocol.zones)
-    zone_in_s: int | None = None
-    band: tuple[int, int] | None = None
-    if walk.avg_hr is not None:
-        band = zones.band_bpm
-        zone_in_s = walk.duration_s if in_band(walk.avg_hr, band) else 0
-    pace = None
-    if (
-        walk.distance_m
-        and walk.avg_hr
-        and walk.duration_s >= MIN_PACE_WALK_S
-        and walk.terrain not in ("hilly", "treadmill")
-    ):
-        pace = (walk.distance_m / (walk.duration_s / 60)) / walk.avg_hr
-    return dataclasses.replace(walk, zone_in_s=zone_in_s, band_bpm=band, pace_hr=pace)
+__all__ = [
+    "DAYS_AHEAD",
+    "EDITABLE",
+    "ENTRY_KEY_PATTERN",
+    "MAX_ACTIVITY_LENGTH",
+    "MAX_AUTHOR_LENGTH",
+    "MAX_CODE_LENGTH",
+    "MAX_CUES",
+    "MAX_CUE_LENGTH",
+    "MAX_DISTANCE_KM",
+    "MAX_HR",
+    "MAX_NOTE_LENGTH",
+    "MAX_PSFS",
+    "MAX_RED_FLAGS",
+    "MAX_TIMEZONE_LENGTH",
+    "MAX_WALK_MINUTES",
+    "MIN_HR",
+    "MIN_PSFS",
+    "PAIN_FIELDS",
+    "SCALE_MAX",
+    "CheckInEntry",
+    "LoggedWalk",
+    "RecordedCheckIn",
+    "ShownWalk",
+    "ShownWalks",
+    "WalkEntry",
+    "check_activities",
+    "check_day",
+    "check_entry_key",
+    "check_length",
+    "clear_flags",
+    "confirm_walk",
+    "delete_walk",
+    "edit_walk",
+    "entry_walk",
+    "get_walk",
+    "list_walks",
+    "log_walk",
+    "parse_red_flags",
+    "record_checkin",
+    "shown_walk",
+    "shown_walks",
+    "store_checkin",
+    "store_clearing",
+    "validate_checkin",
+    "validate_walk",
+    "walk_changes",
+    "walk_start",
+    "with_diary_figures",
+]
 
 
 @dataclass(frozen=True)
@@ -107,72 +120,168 @@ class LoggedWalk:
     walk: Walk
     pain: PainStatus
     ask_red_flags: bool  # a red walk: the red-flag questions should be asked now (spec 7)
+    replayed: bool = False  # the entry's key was stored already: this is that walk, not a new one
+    units: str = METRIC  # how the person reads distances and speeds (issue 15)
+    band: PaceBand = field(default_factory=PaceBand)  # the person's moderate pace band
+
+    @property
+    def pace(self) -> WalkPace:
+        return walk_pace(self.walk, self.band)
 
 
-def walk_start(day: date, start: time | None, timezone: str) -> datetime:
-    local = datetime.combine(day, start or time(12, 0), tzinfo=ZoneInfo(check_timezone(timezone)))
-    return local.astimezone(UTC)
+@dataclass(frozen=True)
+class ShownWalk:
+    """A walk with what showing it needs: the person's units and pace band (issue 15)."""
+
+    walk: Walk
+    units: str
+    band: PaceBand
+
+    @property
+    def pace(self) -> WalkPace:
+        return walk_pace(self.walk, self.band)
 
 
-def log_walk(db: Database, person_ref: str | None, walk: Walk) -> LoggedWalk:
-    with UnitOfWork(db) as uow:
-        person = find_person(uow, person_ref)
-        protocol = load_protocol(person)
-        walk = with_diary_figures(validate_walk(walk, person), person, protocol)
-        assert person.id is not None
-        stored = uow.walks.add(person.id, walk)
-        uow.commit()
-    status = pain_status(stored, protocol.pain)
-    return LoggedWalk(stored, status, ask_red_flags=status is PainStatus.RED)
+@dataclass(frozen=True)
+class ShownWalks:
+    """Every stored walk, oldest first, with the person's units and pace band."""
+
+    walks: list[Walk]
+    units: str
+    band: PaceBand
+
+    def pace(self, walk: Walk) -> WalkPace:
+        return walk_pace(walk, self.band)
 
 
-def list_walks(db: Database, person_ref: str | None) -> list[Walk]:
-    with UnitOfWork(db) as uow:
-        person = find_person(uow, person_ref)
-        assert person.id is not None
-        return sorted(uow.walks.list(person.id), key=lambda w: w.start)
-
-
-def get_walk(db: Database, person_ref: str | None, walk_id: int) -> Walk:
-    with UnitOfWork(db) as uow:
-        person = find_person(uow, person_ref)
-        assert person.id is not None
-        walk = uow.walks.get(person.id, walk_id)
+def _walk_of(uow: UnitOfWork, person: Person, walk_id: int) -> Walk:
+    assert person.id is not None
+    walk = uow.walks.get(person.id, walk_id)
     if walk is None:
-        raise NotFoundError(f"no walk {walk_id} for {person.name}: 'walkrx walks' lists them")
+        raise NotFoundError(f"there is no walk {walk_id} in {person.name}'s diary", kind="walk")
     return walk
 
 
-def edit_walk(
-    db: Database, person_ref: str | None, walk_id: int, changes: dict[str, Any]
-) -> LoggedWalk:
-    """Change fields of a stored walk; the zone figures of a diary walk are worked out again."""
-    unknown = set(changes) - {f.name for f in dataclasses.fields(Walk)} - {"id", "source"}
-    if unknown:
-        raise InvalidInputError(f"cannot edit {', '.join(sorted(unknown))}")
-    with UnitOfWork(db) as uow:
-        person = find_person(uow, person_ref)
-        assert person.id is not None
-        current = uow.walks.get(person.id, walk_id)
-        if current is None:
-            raise NotFoundError(f"no walk {walk_id} for {person.name}: 'walkrx walks' lists them")
-        protocol = load_protocol(person)
-        edited = validate_walk(dataclasses.replace(current, **changes), person)
-        edited = with_diary_figures(edited, person, protocol)
-        stored = uow.walks.update(person.id, edited)
-        uow.commit()
+def _logged(stored: Walk, protocol: Protocol, person: Person, replayed: bool = False) -> LoggedWalk:
     status = pain_status(stored, protocol.pain)
-    return LoggedWalk(stored, status, ask_red_flags=status is PainStatus.RED)
+    return LoggedWalk(
+        stored,
+        status,
+        ask_red_flags=status is PainStatus.RED,
+        replayed=replayed,
+        units=person.units,
+        band=protocol.pace,
+    )
 
 
-def delete_walk(db: Database, person_ref: str | None, walk_id: int) -> Walk:
-    with UnitOfWork(db) as uow:
-        person = find_person(uow, person_ref)
-        assert person.id is not None
-        walk = uow.walks.get(person.id, walk_id)
-        if walk is None:
-            raise NotFoundError(f"no walk {walk_id} for {person.name}: 'walkrx walks' lists them")
-        uow.walks.delete(person.id, walk_id)
+def log_walk(
+    uow: UnitOfWork, actor: Actor, person_id: int, entry: WalkEntry, now: datetime | None = None
+) -> LoggedWalk:
+    """Log a walk by hand; the answer says whether to ask the red-flag questions now.
+
+    With a key (`entry.key`), the walk is logged once: sent again with the same key (a retried
+    request, a phone's outbox replayed), the walk stored first comes back, `replayed`, and
+    nothing is added. Writers of one person queue on the person's row, so two requests with
+    the same key at the same time store one walk."""
+    key = check_entry_key(entry.key)
+    with uow:
+        person = person_for(uow, actor, person_id, write=True)
+        protocol = load_protocol(person)
+        if key is not None:
+            uow.people.lock(person_id)
+            earlier = uow.walks.by_entry_key(person_id, key)
+            if earlier is not None:
+                return _logged(earlier, protocol, person, replayed=True)
+        today = local_today(person, now)
+        walk = with_diary_figures(
+            validate_walk(entry_walk(entry, person, today), person, today), person, protocol
+        )
+        stored = uow.walks.add(person_id, walk, entry_key=key)
+        status.refresh(uow, person, now=now)
+        uow.commit()
+    return _logged(stored, protocol, person)
+
+
+def list_walks(uow: UnitOfWork, actor: Actor, person_id: int) -> list[Walk]:
+    """Every stored walk, oldest first (those waiting for confirmation too; no duplicates)."""
+    with uow.read():
+        person_for(uow, actor, person_id, write=False)
+        walks = uow.walks.list(person_id, include_unconfirmed=True)
+    return sorted(walks, key=lambda w: w.start)
+
+
+def get_walk(uow: UnitOfWork, actor: Actor, person_id: int, walk_id: int) -> Walk:
+    with uow.read():
+        return _walk_of(uow, person_for(uow, actor, person_id, write=False), walk_id)
+
+
+def shown_walks(uow: UnitOfWork, actor: Actor, person_id: int) -> ShownWalks:
+    """`list_walks` with the person's units and pace band, to show them (issue 15)."""
+    with uow.read():
+        person = person_for(uow, actor, person_id, write=False)
+        walks = uow.walks.list(person_id, include_unconfirmed=True)
+    band = load_protocol(person).pace
+    return ShownWalks(sorted(walks, key=lambda w: w.start), person.units, band)
+
+
+def shown_walk(uow: UnitOfWork, actor: Actor, person_id: int, walk_id: int) -> ShownWalk:
+    """`get_walk` with the person's units and pace band, to show it (issue 15)."""
+    with uow.read():
+        person = person_for(uow, actor, person_id, write=False)
+        walk = _walk_of(uow, person, walk_id)
+    return ShownWalk(walk, person.units, load_protocol(person).pace)
+
+
+def edit_walk(
+    uow: UnitOfWork,
+    actor: Actor,
+    person_id: int,
+    walk_id: int,
+    changes: Mapping[str, Any],
+    now: datetime | None = None,
+) -> LoggedWalk:
+    """Change fields of a stored walk (names of `EDITABLE`, in the person's units); the zone
+    figures of a diary walk are worked out again."""
+    fields = walk_changes(changes)
+    with uow:
+        person = person_for(uow, actor, person_id, write=True)
+        current = _walk_of(uow, person, walk_id)
+        protocol = load_protocol(person)
+        edited = dataclasses.replace(current, **fields)
+        edited = validate_walk(edited, person, local_today(person, now))
+        edited = with_diary_figures(edited, person, protocol)
+        stored = uow.walks.update(person_id, edited)
+        status.refresh(uow, person, now=now)
+        uow.commit()
+    return _logged(stored, protocol, person)
+
+
+def confirm_walk(
+    uow: UnitOfWork, actor: Actor, person_id: int, walk_id: int, *, confirmed: bool = True
+) -> ShownWalk:
+    """Count an imported walk that waited for the person's confirmation ("count this walk"), or
+    with `confirmed=False` undo that, so it waits again. A walk with nothing to check (logged by
+    hand, or plainly a walk) always counts and cannot be set aside this way."""
+    with uow:
+        person = person_for(uow, actor, person_id, write=True)
+        current = _walk_of(uow, person, walk_id)
+        if current.check_reason is None:
+            raise InvalidInputError(
+                f"walk {walk_id} already counts: there is nothing to confirm or undo "
+                "(delete it if it was not a walk)"
+            )
+        stored = uow.walks.update(person_id, dataclasses.replace(current, confirmed=confirmed))
+        status.refresh(uow, person)
+        uow.commit()
+    return ShownWalk(stored, person.units, load_protocol(person).pace)
+
+
+def delete_walk(uow: UnitOfWork, actor: Actor, person_id: int, walk_id: int) -> Walk:
+    with uow:
+        person = person_for(uow, actor, person_id, write=True)
+        walk = _walk_of(uow, person, walk_id)
+        uow.walks.delete(person_id, walk_id)
+        status.refresh(uow, person)
         uow.commit()
     return walk
 
@@ -182,50 +291,116 @@ class RecordedCheckIn:
     checkin: CheckIn
     tier: RedFlagTier | None  # set when a red flag was answered yes: act on it now
     open_flags: tuple[RedFlag, ...]
+    replayed: bool = False  # the entry's key was stored already: this is that check-in
 
 
-def validate_checkin(checkin: CheckIn) -> CheckIn:
-    _check_scale("morning pain", checkin.morning_pain)
-    if checkin.psfs and not 3 <= len(checkin.psfs) <= 5:
-        raise InvalidInputError(
-            "the functional scale (--psfs) takes 3 to 5 ratings, one per activity, e.g. 5,6,4"
+def store_checkin(
+    uow: UnitOfWork, person: Person, entry: CheckInEntry, now: datetime | None = None
+) -> CheckIn:
+    """Add a checked check-in for a person already authorised, in an open unit of work."""
+    assert person.id is not None
+    key = check_entry_key(entry.key)
+    checkin = validate_checkin(
+        CheckIn(
+            id=None,
+            day=entry.day or local_today(person, now),
+            seq=0,
+            morning_pain=entry.morning_pain,
+            red_flags=parse_red_flags(entry.red_flags),
+            fear_of_movement=entry.fear_of_movement,
+            psfs=entry.psfs,
+            tsk17=entry.tsk17,
+            fabq_pa=entry.fabq_pa,
         )
-    for rating in checkin.psfs:
-        _check_scale("each functional-scale rating", rating)
-    if checkin.tsk17 is not None and not 17 <= checkin.tsk17 <= 68:
-        raise InvalidInputError(f"a TSK-17 score runs from 17 to 68, not {checkin.tsk17}")
-    if checkin.fabq_pa is not None and not 0 <= checkin.fabq_pa <= 24:
+    )
+    return uow.checkins.add(person.id, checkin, entry_key=key)
+
+
+def _named_activities(uow: UnitOfWork, person: Person, entry: CheckInEntry) -> Person:
+    """The activities of the functional scale named with a check-in, stored with the person;
+    ratings cannot outnumber the activities named."""
+    named = person.activities
+    if entry.activities is not None:
+        named = check_activities(entry.activities)
+    if named and len(entry.psfs) > len(named):
         raise InvalidInputError(
-            f"a FABQ physical-activity score runs from 0 to 24, not {checkin.fabq_pa}"
+            f"{len(entry.psfs)} ratings for {len(named)} activities: rate each activity you "
+            "named once",
+            field="psfs",
         )
-    return checkin
+    if named == person.activities:
+        return person
+    return uow.people.update(dataclasses.replace(person, activities=named))
 
 
-def record_checkin(db: Database, person_ref: str | None, checkin: CheckIn) -> RecordedCheckIn:
-    """Store a morning check-in; a red-flag answer is acted on at once (spec section 7)."""
-    validate_checkin(checkin)
-    with UnitOfWork(db) as uow:
-        person = find_person(uow, person_ref)
-        assert person.id is not None
-        stored = uow.checkins.add(person.id, checkin)
+def record_checkin(
+    uow: UnitOfWork,
+    actor: Actor,
+    person_id: int,
+    entry: CheckInEntry,
+    now: datetime | None = None,
+) -> RecordedCheckIn:
+    """Store a morning check-in; a red-flag answer is acted on at once (spec section 7). With a
+    key, stored once, as `log_walk`; activities named with it become the person's (PSFS).
+
+    Dated from the program's start (or today, when the program starts later) to the person's
+    today + `DAYS_AHEAD`."""
+    key = check_entry_key(entry.key)
+    with uow:
+        person = person_for(uow, actor, person_id, write=True)
+        if key is not None:
+            uow.people.lock(person_id)
+            earlier = uow.checkins.by_entry_key(person_id, key)
+            if earlier is not None:
+                still = open_red_flags(load_diary(uow, person), date.max)
+                return RecordedCheckIn(earlier, highest_tier(earlier.red_flags), still, True)
+        today = local_today(person, now)
+        if entry.day is not None:
+            check_day(person, entry.day, today, "a check-in", min(person.start, today))
+        person = _named_activities(uow, person, entry)
+        stored = store_checkin(uow, person, entry, now)
         diary = load_diary(uow, person)
+        status.refresh(uow, person, now=now)
         uow.commit()
     still_open = open_red_flags(diary, date.max)
-    return RecordedCheckIn(stored, highest_tier(checkin.red_flags), still_open)
+    return RecordedCheckIn(stored, highest_tier(stored.red_flags), still_open)
+
+
+def store_clearing(
+    uow: UnitOfWork, person: Person, day: date, note: str, by: str, today: date | None = None
+) -> tuple[FlagClearing, tuple[RedFlag, ...]]:
+    """Clear the red flags open on `day` for a person already authorised, in an open unit of
+    work; refused when none is open. `day` runs from the program's start (or today, when it
+    starts later) to the person's `today` (default: now where they live) + `DAYS_AHEAD`."""
+    assert person.id is not None
+    today = today or local_today(person)
+    check_day(person, day, today, "a clearing", min(person.start, today))
+    check_length("the note", note, MAX_NOTE_LENGTH, "note")
+    check_length("the name of who cleared it", by, MAX_AUTHOR_LENGTH, "by")
+    closing = open_red_flags(load_diary(uow, person), day)
+    if not closing:
+        raise InvalidInputError(f"there is no open red flag on {day} to clear", field="date")
+    clearing = uow.clearings.add(
+        person.id, FlagClearing(id=None, day=day, seq=0, note=note, by=by or person.name)
+    )
+    return clearing, closing
 
 
 def clear_flags(
-    db: Database, person_ref: str | None, day: date, note: str = "", by: str = ""
+    uow: UnitOfWork,
+    actor: Actor,
+    person_id: int,
+    day: date | None = None,
+    note: str = "",
+    by: str = "",
+    now: datetime | None = None,
 ) -> tuple[FlagClearing, tuple[RedFlag, ...]]:
-    """Clear the red flags open on `day`: an explicit act, recorded with date, note and author."""
-    with UnitOfWork(db) as uow:
-        person = find_person(uow, person_ref)
-        assert person.id is not None
-        closing = open_red_flags(load_diary(uow, person), day)
-        if not closing:
-            raise InvalidInputError(f"there is no open red flag on {day} to clear")
-        clearing = uow.clearings.add(
-            person.id, FlagClearing(id=None, day=day, seq=0, note=note, by=by or person.name)
-        )
+    """Clear the red flags open on `day` (default: the person's today): an explicit act,
+    recorded with date, note and author."""
+    with uow:
+        person = person_for(uow, actor, person_id, write=True)
+        today = local_today(person, now)
+        cleared = store_clearing(uow, person, day or today, note, by, today)
+        status.refresh(uow, person, now=now)
         uow.commit()
-    return clearing, closing
+    return cleared

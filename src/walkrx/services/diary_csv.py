@@ -15,7 +15,9 @@ from typing import TypeVar
 
 from walkrx.domain.model import CheckIn, Walk
 from walkrx.errors import ImportFileError, InvalidInputError
-from walkrx.services.context import find_person, load_protocol
+from walkrx.services import status
+from walkrx.services.access import Actor, person_for
+from walkrx.services.context import load_protocol
 from walkrx.services.diary import (
     parse_red_flags,
     validate_checkin,
@@ -23,7 +25,7 @@ from walkrx.services.diary import (
     walk_start,
     with_diary_figures,
 )
-from walkrx.storage import Database, UnitOfWork
+from walkrx.storage import UnitOfWork
 
 WALK_COLUMNS = [
     "date",
@@ -139,16 +141,15 @@ def _checkin_row(row: dict[str, str]) -> CheckIn:
     )
 
 
-def _column_of(problem: str, columns: list[str]) -> str:
-    """Best guess at which column a whole-record check refers to, for the error location."""
-    lowered = problem.lower()
-    for column in columns:
-        if column.replace("_", " ") in lowered or column in lowered:
-            return column
-    return columns[0]
+def _column_of(error: InvalidInputError, columns: list[str]) -> str:
+    """The column a whole-record check refers to (the error's field), for the error location."""
+    return error.field if error.field in columns else columns[0]
 
 
-def import_diary_csv(db: Database, person_ref: str | None, name: str, data: bytes) -> CsvImport:
+def import_diary_csv(
+    uow: UnitOfWork, actor: Actor, person_id: int, name: str, data: bytes
+) -> CsvImport:
+    """Store a diary file's rows, all or none (one use case, one transaction)."""
     if len(data) > MAX_CSV_BYTES:
         raise ImportFileError(name, "is larger than 20 MB: split it into smaller files")
     try:
@@ -173,8 +174,8 @@ def import_diary_csv(db: Database, person_ref: str | None, name: str, data: byte
             "line 1",
         )
     reader.fieldnames = header
-    with UnitOfWork(db) as uow:
-        person = find_person(uow, person_ref)
+    with uow:
+        person = person_for(uow, actor, person_id, write=True)
         assert person.id is not None
         protocol = load_protocol(person)
         walks: list[Walk] = []
@@ -189,18 +190,14 @@ def import_diary_csv(db: Database, person_ref: str | None, name: str, data: byte
                     try:
                         walk = validate_walk(walk, person)
                     except InvalidInputError as exc:
-                        raise _RowError(
-                            _column_of(exc.message, WALK_COLUMNS), exc.message
-                        ) from None
+                        raise _RowError(_column_of(exc, WALK_COLUMNS), exc.message) from None
                     walks.append(with_diary_figures(walk, person, protocol))
                 else:
                     checkin = _checkin_row(row)
                     try:
                         checkins.append(validate_checkin(checkin))
                     except InvalidInputError as exc:
-                        raise _RowError(
-                            _column_of(exc.message, CHECKIN_COLUMNS), exc.message
-                        ) from None
+                        raise _RowError(_column_of(exc, CHECKIN_COLUMNS), exc.message) from None
             except _RowError as exc:
                 raise ImportFileError(
                     name,
@@ -211,5 +208,6 @@ def import_diary_csv(db: Database, person_ref: str | None, name: str, data: byte
             uow.walks.add(person.id, walk)
         for checkin in checkins:
             uow.checkins.add(person.id, checkin)
+        status.refresh(uow, person)
         uow.commit()
     return CsvImport(kind, len(walks) + len(checkins))

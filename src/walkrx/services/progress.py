@@ -1,6 +1,6 @@
 """A person's progress as plain data series for charts: zone minutes, pain, pace, prescription.
 
-Pure functions of a `Programme` (which already holds the diary and the reviews): no I/O, no clock.
+Pure functions of a `Program` (which already holds the diary and the reviews): no I/O, no clock.
 The charts in `walkrx.reports.charts` draw these series; the web app passes them straight through.
 """
 
@@ -14,7 +14,7 @@ from typing import Literal
 
 from walkrx.domain.pain import pain_status, peak_pain
 from walkrx.domain.review import WeekSummary, daily_morning_pain, summarise_week
-from walkrx.services.program import Programme
+from walkrx.services.program import Program
 
 PACE_WINDOW_DAYS = 21  # spec section 9: the pace trend is a rolling 2-3-week median
 
@@ -78,11 +78,11 @@ class RxPoint:
     decision: str  # the review's decision code (spec section 11)
 
 
-def _goal(prog: Programme, summary: WeekSummary) -> tuple[int, int] | None:
+def _goal(prog: Program, summary: WeekSummary) -> tuple[int, int] | None:
     return prog.protocol.phase_at(summary.prescription.position).weekly_zone_minutes
 
 
-def weekly_zone_minutes(prog: Programme) -> list[WeekPoint]:
+def weekly_zone_minutes(prog: Program) -> list[WeekPoint]:
     """Every reviewed week, then the week in progress (if the program has started)."""
     summaries = [(r.summary, True) for r in prog.reviews]
     current = prog.current_week
@@ -109,7 +109,7 @@ def weekly_zone_minutes(prog: Programme) -> list[WeekPoint]:
     return points
 
 
-def pain_series(prog: Programme) -> list[PainPoint]:
+def pain_series(prog: Program) -> list[PainPoint]:
     """Walks (in start order) and mornings up to `today`, by day; a day's morning comes first."""
     thresholds = prog.protocol.pain
     walks = sorted(
@@ -137,7 +137,7 @@ def pain_series(prog: Programme) -> list[PainPoint]:
     return [point for *_, point in sorted(keyed, key=lambda k: k[:3])]
 
 
-def pace_series(prog: Programme, window_days: int = PACE_WINDOW_DAYS) -> list[PacePoint]:
+def pace_series(prog: Program, window_days: int = PACE_WINDOW_DAYS) -> list[PacePoint]:
     """Walks with a pace-at-heart-rate figure, each with the median over the last `window_days`.
 
     The window ends on the walk's local date and includes it: with 21 days, a walk on day D is
@@ -172,7 +172,7 @@ def pace_series(prog: Programme, window_days: int = PACE_WINDOW_DAYS) -> list[Pa
     return points
 
 
-def prescription_vs_done(prog: Programme) -> list[RxPoint]:
+def prescription_vs_done(prog: Program) -> list[RxPoint]:
     """Each reviewed (completed) week: the prescribed ranges and what was done."""
     points: list[RxPoint] = []
     for review in prog.reviews:

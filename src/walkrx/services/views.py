@@ -8,10 +8,15 @@ from typing import Any
 
 from walkrx.domain.explain import DECISION_TEXT, FLAG_TEXT, REASON_TEXT, REFERRAL_TEXT
 from walkrx.domain.model import CheckIn, Person, Walk
+from walkrx.domain.pace import PaceBand, walk_pace
 from walkrx.domain.plan import PlannedWalk, PlannedWeek
 from walkrx.domain.protocol import Prescription
+from walkrx.domain.redflags import advice
 from walkrx.domain.review import WeekReview, WeekSummary
 from walkrx.domain.zones import ESTIMATE_ERROR_BPM, Zones
+from walkrx.services.diary import RecordedCheckIn
+from walkrx.services.followup import after_json
+from walkrx.services.program import Today
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
@@ -62,8 +67,12 @@ def summary_json(s: WeekSummary) -> dict[str, Any]:
     }
 
 
-def week_json(number: int, s: WeekSummary, review: WeekReview | None) -> dict[str, Any]:
-    """One program week as `walkrx week --json` and the API give it (docs/json.md)."""
+def week_json(
+    number: int, s: WeekSummary, review: WeekReview | None, pace: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One program week as `walkrx week --json` and the API give it (docs/json.md); `pace`, the
+    week's pace verdicts (`WeekPace.to_json`), when the caller has them."""
+    extra = {} if pace is None else {"pace": pace}
     return {
         "week": number,
         "start": s.start.isoformat(),
@@ -74,6 +83,7 @@ def week_json(number: int, s: WeekSummary, review: WeekReview | None) -> dict[st
         **summary_json(s),
         "complete": review is not None,
         "decision": review.decision.value if review else None,
+        **extra,
     }
 
 
@@ -144,7 +154,16 @@ def minutes_by_day(walks: Iterable[Walk]) -> dict[date, int]:
     return {day: round(minutes) for day, minutes in totals.items()}
 
 
-def walk_json(w: Walk) -> dict[str, Any]:
+def walks_by_day(walks: Iterable[Walk]) -> dict[date, int]:
+    """How many walks were logged on each local day (planned for it or not)."""
+    counts: dict[date, int] = {}
+    for walk in walks:
+        counts[walk.local_date] = counts.get(walk.local_date, 0) + 1
+    return counts
+
+
+def walk_json(w: Walk, band: PaceBand) -> dict[str, Any]:
+    """A stored walk (docs/json.md), with its moving pace against the person's pace `band`."""
     return {
         "id": w.id,
         "start": w.local_start.isoformat(),
@@ -169,6 +188,11 @@ def walk_json(w: Walk) -> dict[str, Any]:
         "band_bpm": list(w.band_bpm) if w.band_bpm else None,
         "pace_hr": _round(w.pace_hr, 4),
         "source": w.source,
+        "counted": w.counted,
+        "check_reason": w.check_reason,
+        "confirmed": w.confirmed,
+        "import_notes": list(w.import_notes),
+        "pace": walk_pace(w, band).to_json(),
     }
 
 
@@ -194,4 +218,37 @@ def person_json(p: Person) -> dict[str, Any]:
         "protocol": p.protocol,
         "days": list(p.days),
         "goals": list(p.goals),
+        "activities": list(p.activities),
+        "units": p.units,
+    }
+
+
+def today_json(t: Today) -> dict[str, Any]:
+    """Today as `walkrx today --json` and the API give it (docs/json.md)."""
+    return {
+        "date": t.day.isoformat(),
+        "week": t.week,
+        "position": t.position,
+        "paused_by": [f.value for f in t.paused_by],
+        "paused_by_clinician": (
+            {"since": t.clinician_pause.start.isoformat(), "reason": t.clinician_pause.reason}
+            if t.clinician_pause
+            else None
+        ),
+        "advice": t.advice,
+        "walk": planned_walk_json(t.walk) if t.walk else None,
+        "next_walk": planned_walk_json(t.next_walk) if t.next_walk else None,
+        "zones": zones_json(t.zones),
+        "finished": t.finished,
+        "after_program": after_json(t.after) if t.after and t.after.current else None,
+    }
+
+
+def recorded_checkin_json(recorded: RecordedCheckIn) -> dict[str, Any]:
+    """A check-in just recorded, with what to do about a red flag (`walkrx checkin --json`)."""
+    return {
+        **checkin_json(recorded.checkin),
+        "tier": recorded.tier.value if recorded.tier else None,
+        "advice": advice(recorded.tier) if recorded.tier else None,
+        "open_flags": [f.value for f in recorded.open_flags],
     }
