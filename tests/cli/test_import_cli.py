@@ -21,7 +21,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 FR955_WALK = DATA / "fit" / "muktihari__HrmPluginTestActivity.fit"  # 2022-08-29 18:31 UTC
 FENIX_WALK = DATA / "fit" / "fitparse__garmin-fenix-5-walk.fit"  # 2017-06-11
 FENIX_RUN = DATA / "fit" / "fitparse__garmin-fenix-5-run.fit"
-BAD_FIT = DATA / "fit" / "invalid" / "fitparse__activity-unexpected-eof.fit"
+BAD_FIT = DATA / "fit" / "invalid" / "fitparse__activity-filecrc.fit"
 
 
 @pytest.fixture
@@ -60,7 +60,8 @@ def test_analyze_reports_figures_without_storing(walker: Cli) -> None:
         {
             "file": FENIX_RUN.name,
             "sport": "running",
-            "reason": "running is not a walk (import it anyway with --all-sports)",
+            "reason": "running is not a walk (other sports come in only when asked for)",
+            "code": "not_a_walk",
         }
     ]
 
