@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from walkrx.services import accounts
 from walkrx.services.accounts import User
-from walkrx.storage import Database
+from walkrx.storage import Database, UnitOfWork
 from walkrx.web.app import create_app
 from walkrx.web.settings import WebSettings
 
@@ -71,6 +71,7 @@ class Web:
         start: str = "2017-01-02",
         flags: tuple[str, ...] = (),
         timezone: str = "Europe/London",
+        days: tuple[str, ...] = ("mon", "wed", "fri", "sat"),
     ) -> None:
         """Walk through the three onboarding steps with the given red-flag answers."""
         step1 = client.get("/onboarding")
@@ -84,7 +85,7 @@ class Web:
             "age": "50",
             "start": start,
             "timezone": timezone,
-            "days": ["mon", "wed", "fri", "sat"],
+            "days": list(days),
             "protocol": "walking-6wk",
             "hrmax_formula": "tanaka",
             "zone_method": "hrmax",
@@ -108,8 +109,10 @@ class Web:
         return client
 
     def user(self, email: str) -> User:
-        user, token = accounts.sign_in(self.db, email=email, password=PASSWORD, client="tests")
-        accounts.sign_out(self.db, token)
+        user, token = accounts.sign_in(
+            UnitOfWork(self.db), email=email, password=PASSWORD, client="tests"
+        )
+        accounts.sign_out(UnitOfWork(self.db), token)
         return user
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from walkrx.services import accounts
+from walkrx.storage import UnitOfWork
 from walkrx.web.app import create_app
 from walkrx.web.settings import WebSettings
 
@@ -16,7 +17,7 @@ from .conftest import Web
 def _token_client(web: Web, email: str) -> tuple[TestClient, int]:
     client = web.walker(email)
     person = client.get("/api/v1/me").json()["person_id"]
-    token = accounts.create_api_token(web.db, web.user(email), "tests")
+    token = accounts.create_api_token(UnitOfWork(web.db), web.user(email).id, "tests").token
     bare = web.client()
     bare.headers["Authorization"] = f"Bearer {token}"
     return bare, person
@@ -116,8 +117,8 @@ def test_healthz_is_503_when_the_database_is_gone(tmp_path: Path) -> None:
 
 
 def test_openapi_lists_the_api_paths(web: Web) -> None:
-    """/openapi.json documents every /api/v1 path, and no HTML page."""
-    paths = web.client().get("/openapi.json").json()["paths"]
+    """/api/v1/openapi.json (for signed-in users) documents every /api/v1 path, and no page."""
+    paths = web.walker("oa@example.org").get("/api/v1/openapi.json").json()["paths"]
     for path in (
         "/api/v1/me",
         "/api/v1/people/{person_id}/zones",

@@ -83,7 +83,16 @@ REVIEW_KEYS = [
 ]
 PLAN_WEEK_KEYS = ["week", "start", "position", "phase", "projected", "prescription", "walks"]
 PLAN_WALK_KEYS = ["date", "week", "position", "phase", "minutes", "long_walk", "tempo", "cues"]
-TODAY_KEYS = ["date", "week", "position", "paused_by", "advice", "walk", "zones"]
+TODAY_KEYS = [
+    "date",
+    "week",
+    "position",
+    "paused_by",
+    "paused_by_clinician",
+    "advice",
+    "walk",
+    "zones",
+]
 WALK_KEYS = [
     "id",
     "start",
@@ -108,6 +117,11 @@ WALK_KEYS = [
     "band_bpm",
     "pace_hr",
     "source",
+    "counted",
+    "check_reason",
+    "confirmed",
+    "import_notes",
+    "pace",
 ]
 CHECKIN_KEYS = [
     "id",
@@ -310,7 +324,7 @@ def test_api_json_matches_its_models_and_the_cli(
     assert _matches(schemas.LoggedWalk, edited).ask_red_flags
     for body in [logged[0], edited, *logged[2:]]:  # a walk plus pain_status, as stored
         stored = {k: v for k, v in body.items() if k not in ("pain_status", "ask_red_flags")}
-        assert _exact(stored) == _exact(cli.json("walks", "show", str(body["id"]), flag=False))
+        assert _exact(stored) == _exact(cli.json("walks", "show", str(body["id"])))
 
     # check-ins: the API's answer equals the CLI's for the same answers (on another day)
     for sent, options in [
@@ -387,6 +401,8 @@ def test_models_refuse_a_shape_that_lost_a_key() -> None:
     walk: dict[str, Any] = dict.fromkeys(WALK_KEYS)
     walk |= {"id": 1, "start": "2017-06-05T12:00:00+01:00", "timezone": "Europe/London"}
     walk |= {"duration_s": 1800, "tempo": False, "cues": [], "notes": "", "source": "diary"}
+    walk |= {"counted": True, "confirmed": False, "import_notes": []}
+    walk |= {"pace": {"moving_kmh": None, "band_kmh": [4.8, 6.4], "verdict": None}}
     schemas.Walk.model_validate(walk)
     with pytest.raises(ValueError, match="pace_hr"):
         schemas.Walk.model_validate({k: v for k, v in walk.items() if k != "pace_hr"})

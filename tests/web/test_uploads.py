@@ -56,7 +56,7 @@ def test_bad_file_reports_its_error_and_keeps_the_good_one(web: Web) -> None:
     again = client.post(
         "/upload", data={"csrf": page_csrf(client)}, files=_files((HRM.name, HRM.read_bytes()))
     )
-    assert "Already uploaded before" in again.text
+    assert "You uploaded this file before" in again.text
 
 
 def test_upload_over_the_limit_is_413_and_stores_nothing(web: Web) -> None:
@@ -112,7 +112,7 @@ def test_duplicate_walk_links_to_the_record_kept_aside(web: Web) -> None:
     response = client.post(
         "/upload", data={"csrf": csrf}, files=_files((FENIX_WALK.name, FENIX_WALK.read_bytes()))
     )
-    link = f'<a href="/walks/{diary_walk["id"]}">open walk {diary_walk["id"]}'
+    link = f'<a href="/walks/{diary_walk["id"]}">open it and keep that record'
     assert link in response.text
     assert "walkrx walks prefer" not in response.text
     walks = client.get(f"/api/v1/people/{person}/walks").json()["walks"]
@@ -133,3 +133,56 @@ def test_duplicate_walk_links_to_the_record_kept_aside(web: Web) -> None:
     client.post(f"/walks/{fit_id}/prefer", data={"csrf": csrf})
     walks = client.get(f"/api/v1/people/{person}/walks").json()["walks"]
     assert [w["id"] for w in walks] == [fit_id]
+
+
+VISNJAN = (
+    Path(__file__).resolve().parents[1] / "data" / "reference" / "gpx" / "tkrajina__visnjan.gpx"
+)
+
+
+def test_a_record_that_is_not_plainly_a_walk_waits_for_the_walker(web: Web) -> None:
+    """A sport-less file at 8.8 km/h is stored but not counted; its page says why, shows what
+    the importer noticed, and counts it once the walker says it was a walk (issue 8)."""
+    client = web.walker("vi@example.org", start="2014-08-18")
+    response = client.post(
+        "/upload",
+        data={"csrf": page_csrf(client, "/upload")},
+        files=_files((VISNJAN.name, VISNJAN.read_bytes())),
+    )
+    assert response.status_code == 200, response.text
+    person = client.get("/api/v1/me").json()["person_id"]
+    [walk] = client.get(f"/api/v1/people/{person}/walks").json()["walks"]
+    assert walk["counted"] is False and walk["check_reason"] == "too_fast"
+    assert "not counted yet" in client.get("/walks").text
+    page = client.get(f"/walks/{walk['id']}").text
+    assert "Not counted yet: was this a walk?" in page
+    assert "faster than walking" in page
+    assert "What walkrx noticed in the file" in page
+    assert "The file does not name the sport" in page
+    confirmed = client.post(
+        f"/walks/{walk['id']}/confirm",
+        data={"csrf": page_csrf(client, f"/walks/{walk['id']}")},
+        follow_redirects=False,
+    )
+    assert confirmed.status_code == 303
+    [walk] = client.get(f"/api/v1/people/{person}/walks").json()["walks"]
+    assert walk["counted"] is True and walk["confirmed"] is True
+    assert "You confirmed that this was a walk" in client.get(f"/walks/{walk['id']}").text
+    assert "not counted yet" not in client.get("/walks").text
+
+
+def test_only_the_walker_can_confirm_their_walk(web: Web) -> None:
+    """Another walker's confirmation is refused like any other write to someone else's walk."""
+    owner = web.walker("own@example.org", start="2014-08-18")
+    owner.post(
+        "/upload",
+        data={"csrf": page_csrf(owner, "/upload")},
+        files=_files((VISNJAN.name, VISNJAN.read_bytes())),
+    )
+    person = owner.get("/api/v1/me").json()["person_id"]
+    [walk] = owner.get(f"/api/v1/people/{person}/walks").json()["walks"]
+    other = web.walker("other@example.org")
+    refused = other.post(f"/walks/{walk['id']}/confirm", data={"csrf": page_csrf(other)})
+    assert refused.status_code == 404
+    [walk] = owner.get(f"/api/v1/people/{person}/walks").json()["walks"]
+    assert walk["counted"] is False

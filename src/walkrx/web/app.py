@@ -8,59 +8,69 @@ friendly page for people and as `{"error": {"type", "message"}}` under /api/.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup, escape
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import text
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from walkrx.domain.explain import DISCLAIMER
-from walkrx.errors import InvalidInputError, WalkrxError
+from walkrx.errors import InvalidInputError, NotFoundError, WalkrxError
 from walkrx.services.context import open_database
-from walkrx.web.deps import get_db, get_settings, is_api, page
+from walkrx.web import measures, words
+from walkrx.web.deps import CurrentUser, get_db, get_settings, is_api, page
 from walkrx.web.limits import RequestBodyLimit
-from walkrx.web.routes import api, auth, imports, walker
+from walkrx.web.routes import (
+    account,
+    api,
+    auth,
+    clinics,
+    followup,
+    imports,
+    learning,
+    offline,
+    sharing,
+    walker,
+)
+from walkrx.web.schemas import MAX_ID
 from walkrx.web.settings import WebSettings
 from walkrx.web.uploads import request_too_large_message
 
 HERE = Path(__file__).resolve().parent
+# Swagger UI for /docs comes from the installed swagger-ui-py package, never from a CDN; only
+# these files of it are served (found without importing the package).
+_SWAGGER_UI_SPEC = importlib.util.find_spec("swagger_ui")
+SWAGGER_UI = (
+    Path(next(iter(_SWAGGER_UI_SPEC.submodule_search_locations or ()))) / "static"
+    if _SWAGGER_UI_SPEC
+    else None
+)
+SWAGGER_UI_FILES = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png")
+_AN_INT = TypeAdapter(int)
 
 
-def _day(iso: str) -> str:
-    """An ISO date as people read it: 2026-03-02 -> Mon 2 Mar 2026."""
-    return date.fromisoformat(iso).strftime("%a %-d %b %Y")
-
-
-_CLI_PREFER = re.compile(r"'walkrx walks prefer (\d+)'")
-_CLI_DELETE = re.compile(r"'walkrx walks delete ID'")
-
-
-def _web_hints(message: str) -> Markup:
-    """Service messages name CLI commands; on a page they become links to the walk's page."""
-    parts = _CLI_PREFER.split(_CLI_DELETE.sub("delete it from its page", message))
-    html = Markup("")
-    for index, part in enumerate(parts):
-        if index % 2:  # a walk id captured by the pattern
-            html += Markup('<a href="/walks/{0}">open walk {0} and keep that record</a>').format(
-                int(part)
-            )
-        else:
-            html += escape(part)
-    return html
+def _day(value: str | date | datetime) -> str:
+    """A date as people read it: 2026-03-02 (text, a date or an instant) -> Mon 2 Mar 2026."""
+    day = value if isinstance(value, date) else date.fromisoformat(value)
+    if isinstance(day, datetime):
+        day = day.date()
+    return day.strftime("%a %-d %b %Y")
 
 
 def _error_type(exc: WalkrxError) -> str:
@@ -82,9 +92,13 @@ async def _walkrx_error(request: Request, exc: Exception) -> Response:
     """The one place errors become responses: pages for people, JSON for the API."""
     assert isinstance(exc, WalkrxError)
     status = exc.http_status
+    retry = getattr(exc, "retry_after_s", None)  # too many sign-ins, or a busy database
+    headers = {"Retry-After": str(retry)} if isinstance(retry, int) else None
     if is_api(request):
         return JSONResponse(
-            {"error": {"type": _error_type(exc), "message": exc.message}}, status_code=status
+            {"error": {"type": _error_type(exc), "message": exc.message}},
+            status_code=status,
+            headers=headers,
         )
     location = getattr(exc, "location", None)
     if location:
@@ -92,7 +106,9 @@ async def _walkrx_error(request: Request, exc: Exception) -> Response:
         if location == "/signin" and request.method == "GET":
             target += "?next=" + quote(request.url.path)
         return RedirectResponse(target, status_code=303)
-    return page(request, "error.html", status_code=status, status=status, message=exc.message)
+    response = page(request, "error.html", status_code=status, status=status, message=exc.message)
+    response.headers.update(headers or {})
+    return response
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -121,9 +137,30 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems = []
     for error in exc.errors():
-        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        if error.get("type") == "json_invalid":
+            problems.append("the request body is not valid JSON: send an object of the fields")
+            continue
+        loc = error.get("loc", ())
+        where = ".".join(str(part) for part in loc if part not in ("body", "path", "query"))
         problems.append(f"{where}: {error.get('msg', 'invalid')}" if where else error["msg"])
     return await _walkrx_error(request, InvalidInputError("; ".join(problems) or "invalid input"))
+
+
+async def _ids_in_range(request: Request) -> None:
+    """An id in the path past what the database holds (`MAX_ID`) names nothing: 404 at once,
+    rather than an overflow in the database driver (500). Ids that are not numbers are left to
+    the route's own validation (422)."""
+    for name, value in request.path_params.items():
+        if not name.endswith("_id") or not isinstance(value, str):
+            continue
+        try:
+            number = _AN_INT.validate_python(value)
+        except ValidationError:
+            continue
+        if abs(number) > MAX_ID:
+            shown = value if len(value) <= 12 else value[:12] + "..."
+            kind = name.removesuffix("_id")
+            raise NotFoundError(f"there is no {kind} {shown}: check the address", kind=kind)
 
 
 def _optional_router(module: str) -> Any:
@@ -141,7 +178,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
-# Pages need nothing from another origin; the API explorer at /docs loads Swagger UI from a CDN.
+# No page loads anything from another origin, /docs included (Swagger UI is served from here).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'"
@@ -162,18 +199,37 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        with_csp = not str(scope.get("path", "")).startswith(("/docs", "/redoc"))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
-                if with_csp:
-                    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _add_docs(app: FastAPI, files: Path) -> None:
+    """/docs: Swagger UI over /api/v1/openapi.json for signed-in users, and its few files."""
+
+    @app.get("/docs", include_in_schema=False)
+    def docs(user: CurrentUser) -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=api.OPENAPI_PATH,
+            title="walkrx API",
+            swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs/assets/swagger-ui.css",
+            swagger_favicon_url="/docs/assets/favicon-32x32.png",
+            swagger_ui_parameters={"validatorUrl": None},  # no badge from another host
+        )
+
+    def asset(path: Path) -> Callable[[], FileResponse]:
+        return lambda: FileResponse(path, headers={"Cache-Control": "max-age=86400"})
+
+    for name in SWAGGER_UI_FILES:
+        app.add_api_route(f"/docs/assets/{name}", asset(files / name), include_in_schema=False)
 
 
 def create_app(settings: WebSettings) -> FastAPI:
@@ -194,12 +250,19 @@ def create_app(settings: WebSettings) -> FastAPI:
         description=DISCLAIMER,
         version="1",
         lifespan=lifespan,
+        # The API description is for signed-in users (decision 0005): /api/v1/openapi.json
+        # (routes/api.py) and the /docs page below, never FastAPI's public defaults.
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(_ids_in_range)],
     )
     app.state.settings = settings
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["disclaimer"] = DISCLAIMER
     templates.env.filters["day"] = _day
-    templates.env.filters["web_hints"] = _web_hints
+    words.install(templates.env)
+    measures.install(templates.env)
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_exception_handler(WalkrxError, _walkrx_error)
@@ -222,9 +285,17 @@ def create_app(settings: WebSettings) -> FastAPI:
             )
         return JSONResponse({"status": "ok"})
 
-    for router in (auth.router, walker.router, imports.router, api.router):
+    if SWAGGER_UI is not None:
+        _add_docs(app, SWAGGER_UI)
+    for router in (auth.router, walker.router, sharing.router, imports.router, api.router):
         app.include_router(router)
+    app.include_router(clinics.router)
+    app.include_router(account.router)
+    app.include_router(offline.router)
+    app.include_router(learning.router)
+    app.include_router(followup.router)
     clinician = _optional_router("walkrx.web.routes.clinician")
     if clinician is not None:
         app.include_router(clinician)
+        app.include_router(followup.clinician_router)
     return app

@@ -1,15 +1,16 @@
 """Dependencies every route shares: the database, the signed-in user, CSRF, and page rendering.
 
-Who may see what is decided in one place, `walkrx.services.accounts.authorise`; routes take the
-person reference it returns and hand it to the services. Errors are raised, never caught here:
-the app's one handler on `WalkrxError` turns them into a page or a JSON error.
+Who may see what is decided by the services inside each use case's transaction
+(`walkrx.services.access.person_for`, decision 0006): routes hand them the actor and the person
+id. Errors are raised, never caught here: the app's one handler on `WalkrxError` turns them into a
+page or a JSON error.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -17,13 +18,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
-from walkrx.errors import ForbiddenError, InvalidInputError, NotFoundError, WalkrxError
+from walkrx.errors import ForbiddenError, NotFoundError, OnboardingRequired, SignInRequired
 from walkrx.services import accounts
+from walkrx.services.access import API_TOKEN, SESSION, Actor
 from walkrx.services.accounts import User
+from walkrx.storage import Database, UnitOfWork
+from walkrx.web.offline import SESSION_HEADER, offline_session
 from walkrx.web.settings import WebSettings
-
-if TYPE_CHECKING:  # the type only: the web layer reaches storage through services
-    from walkrx.storage import Database
 
 SESSION_COOKIE = "walkrx_session"
 PRESESSION_COOKIE = "walkrx_csrf"  # double-submit token for the sign-in and sign-up forms
@@ -31,26 +32,6 @@ CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_DAYS = 14
-
-
-class SignInRequired(WalkrxError):
-    """No valid session or API token: pages send the person to sign in, the API answers 401."""
-
-    http_status = 401
-    location = "/signin"
-
-
-class OnboardingRequired(WalkrxError):
-    """A walker without a program yet: pages send them to the onboarding steps."""
-
-    http_status = 409
-    location = "/onboarding"
-
-
-class UploadTooLargeError(InvalidInputError):
-    """An uploaded file is over the app's per-file limit; nothing from the request is stored."""
-
-    http_status = 413
 
 
 def is_api(request: Request) -> bool:
@@ -67,7 +48,7 @@ def get_db(request: Request) -> Database:
     return db
 
 
-Db = Annotated["Database", Depends(get_db)]
+Db = Annotated[Database, Depends(get_db)]
 Settings = Annotated[WebSettings, Depends(get_settings)]
 
 
@@ -101,25 +82,27 @@ async def authenticate(request: Request) -> User:
     db = get_db(request)
     token = _bearer(request) if is_api(request) else None
     if token is not None:
-        user = await run_in_threadpool(accounts.api_token_user, db, token)
+        user = await run_in_threadpool(accounts.api_token_user, UnitOfWork(db), token)
         if user is None:
             raise SignInRequired("this API token is not valid (revoked or mistyped): create one")
         request.state.user = user
+        request.state.via = API_TOKEN
         return user
     session = request.cookies.get(SESSION_COOKIE)
-    user = await run_in_threadpool(accounts.session_user, db, session) if session else None
-    if user is None or session is None:
+    found = (
+        await run_in_threadpool(accounts.signed_in, UnitOfWork(db), session) if session else None
+    )
+    if found is None:
         raise SignInRequired("please sign in first")
-    expected = await run_in_threadpool(accounts.session_csrf, db, session)
-    request.state.user = user
-    request.state.csrf = expected or ""
+    request.state.user = found.user
+    request.state.csrf = found.csrf
     if request.method not in SAFE_METHODS:
         sent = await _sent_csrf(request)
-        if not expected or not secrets.compare_digest(sent.encode(), expected.encode()):
+        if not found.csrf or not secrets.compare_digest(sent.encode(), found.csrf.encode()):
             raise ForbiddenError(
                 "this form has expired or did not come from walkrx: reload the page and try again"
             )
-    return user
+    return found.user
 
 
 async def optional_user(request: Request) -> User | None:
@@ -127,12 +110,12 @@ async def optional_user(request: Request) -> User | None:
     session = request.cookies.get(SESSION_COOKIE)
     if not session:
         return None
-    db = get_db(request)
-    user = await run_in_threadpool(accounts.session_user, db, session)
-    if user is not None:
-        request.state.user = user
-        request.state.csrf = await run_in_threadpool(accounts.session_csrf, db, session) or ""
-    return user
+    found = await run_in_threadpool(accounts.signed_in, UnitOfWork(get_db(request)), session)
+    if found is None:
+        return None
+    request.state.user = found.user
+    request.state.csrf = found.csrf
+    return found.user
 
 
 CurrentUser = Annotated[User, Depends(authenticate)]
@@ -141,48 +124,48 @@ MaybeUser = Annotated[User | None, Depends(optional_user)]
 
 @dataclass(frozen=True)
 class Acting:
-    """A signed-in user acting on one person's data, with the reference `authorise` returned."""
+    """A signed-in user acting on one person's data. The services authorise `actor` for
+    `person_id` inside their own transaction (decision 0006); this only says who asks for whom."""
 
     db: Database
     user: User
+    actor: Actor
     person_id: int
-    person_ref: str
+
+    def uow(self) -> UnitOfWork:
+        """A new unit of work for one service call."""
+        return UnitOfWork(self.db)
 
 
-def _own_program(db: Database, user: User, *, write: bool) -> Acting:
+def actor_of(request: Request, user: User) -> Actor:
+    """The user as an actor of the services: how they came (session or API token) and from where."""
+    via = getattr(request.state, "via", SESSION)
+    client = request.client.host if request.client else None
+    return Actor.user(user.id, via=via, client=client)
+
+
+def _own_program(request: Request, db: Database, user: User) -> Acting:
     if user.person_id is None:
         if user.role == "clinician":
             raise NotFoundError("clinicians have no walking program of their own: see /clinician")
         raise OnboardingRequired("set up your walking program first")
-    ref = accounts.authorise(db, user, user.person_id, write=write)
-    return Acting(db, user, user.person_id, ref)
+    return Acting(db, user, actor_of(request, user), user.person_id)
 
 
-def walker_reads(db: Db, user: CurrentUser) -> Acting:
-    """The signed-in walker reading their own program (pages act on user.person_id only)."""
-    return _own_program(db, user, write=False)
+def walker_acting(request: Request, db: Db, user: CurrentUser) -> Acting:
+    """The signed-in walker acting on their own program (pages act on user.person_id only)."""
+    return _own_program(request, db, user)
 
 
-def walker_writes(db: Db, user: CurrentUser) -> Acting:
-    """The signed-in walker changing their own program."""
-    return _own_program(db, user, write=True)
+Walker = Annotated[Acting, Depends(walker_acting)]
 
 
-WalkerReads = Annotated[Acting, Depends(walker_reads)]
-WalkerWrites = Annotated[Acting, Depends(walker_writes)]
+def person_acting(request: Request, person_id: int, db: Db, user: CurrentUser) -> Acting:
+    """The signed-in user acting on person `person_id` (the service decides whether they may)."""
+    return Acting(db, user, actor_of(request, user), person_id)
 
 
-def person_reads(person_id: int, db: Db, user: CurrentUser) -> Acting:
-    """Anyone authorised to read person `person_id` (their own, or a linked clinician's patient)."""
-    return Acting(db, user, person_id, accounts.authorise(db, user, person_id, write=False))
-
-
-def person_writes(person_id: int, db: Db, user: CurrentUser) -> Acting:
-    return Acting(db, user, person_id, accounts.authorise(db, user, person_id, write=True))
-
-
-PersonReads = Annotated[Acting, Depends(person_reads)]
-PersonWrites = Annotated[Acting, Depends(person_writes)]
+ForPerson = Annotated[Acting, Depends(person_acting)]
 
 
 def templates(request: Request) -> Jinja2Templates:
@@ -191,18 +174,29 @@ def templates(request: Request) -> Jinja2Templates:
 
 
 def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render a page with what every page needs: the user, the CSRF secret, the demo flag."""
-    return templates(request).TemplateResponse(
+    """Render a page with what every page needs: the user, the CSRF secret, the demo flag, and
+    the session as the phone's offline app knows it (`walkrx.web.offline`). A signed-in user's
+    page is never kept by the browser's cache: only the offline app keeps a few, per session."""
+    user = getattr(request.state, "user", None)
+    csrf = getattr(request.state, "csrf", "")
+    session = offline_session(request.cookies.get(SESSION_COOKIE), user, csrf)
+    response = templates(request).TemplateResponse(
         request,
         name,
         {
-            "user": getattr(request.state, "user", None),
-            "csrf": getattr(request.state, "csrf", ""),
+            "user": user,
+            "csrf": csrf,
             "demo": get_settings(request).demo,
+            "offline": session,
+            "units": getattr(user, "units", "metric"),  # miles or km (issue 15)
             **context,
         },
         status_code=status_code,
     )
+    response.headers[SESSION_HEADER] = session.tag if session else ""
+    if user is not None:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def new_presession_token() -> str:

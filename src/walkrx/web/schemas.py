@@ -15,7 +15,7 @@ keys appear, and a key added to a service's dict must reach clients, never be dr
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,6 +29,9 @@ from walkrx.domain.codes import (
     Referral,
 )
 
+# Ids are INTEGER columns, 32 bits on PostgreSQL: a larger id in a path names nothing (404).
+MAX_ID = 2**31 - 1
+
 Band = Annotated[list[int], Field(min_length=2, max_length=2)]
 # a local time as the services write it (ISO 8601 with the UTC offset), kept a string
 LocalDateTime = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
@@ -38,6 +41,17 @@ class Shape(BaseModel):
     """A JSON object the services build; keys it does not declare are passed on, not dropped."""
 
     model_config = ConfigDict(extra="allow")
+
+
+class ErrorMessage(BaseModel):
+    type: str = Field(description="the kind, in snake_case: invalid_input, not_found, ...")
+    message: str = Field(description="what is wrong and what to do next")
+
+
+class Error(BaseModel):
+    """Every refusal of the API (4xx), in one shape."""
+
+    error: ErrorMessage
 
 
 class Me(BaseModel):
@@ -118,11 +132,23 @@ class WeekFigures(Shape):
     pain: PainStatus
 
 
+class WeekPace(Shape):
+    """How the week's walks went against the moderate pace band (issue 15): advice only."""
+
+    band_kmh: tuple[float, float] = Field(description="the moderate pace band [low, high], km/h")
+    below: int = Field(description="walks with a moving pace below the band")
+    in_band: int = Field(description="walks with a moving pace in the band")
+    above: int = Field(description="walks with a moving pace above the band")
+    no_pace: int = Field(description="walks without a pace (no distance, or too short)")
+    median_kmh: float | None = Field(description="median moving pace of the week's walks, km/h")
+
+
 class Week(WeekFigures):
     """One program week (as `walkrx week N --json`)."""
 
     complete: bool = Field(description="the week has ended and been reviewed")
     decision: Decision | None = Field(description="the review's decision; null until reviewed")
+    pace: WeekPace | None = Field(None, description="the week's pace verdicts (issue 15)")
 
 
 class Explanation(Shape):
@@ -196,6 +222,27 @@ class Plan(Shape):
     weeks: list[PlanWeek]
 
 
+class ClinicianPause(Shape):
+    """A clinician's pause of the program: since when, and why."""
+
+    since: dt.date
+    reason: str
+
+
+class AfterProgram(Shape):
+    """The program after it ended (issue 13), as `walkrx followup --json` gives it."""
+
+    ended: dt.date | None = Field(description="the day the program ended")
+    ended_by: str | None = Field(description="maintenance (reached it) or finished")
+    due: list[dt.date] = Field(description="due follow-ups not yet answered, up to today")
+    next_due: dt.date | None = Field(description="the next due date; null after a recurrence")
+    recurrence: dt.date | None = Field(
+        description="the answer that told a recurrence in this quiet phase, if any"
+    )
+    return_position: int | None = Field(description="the protocol week a return would start at")
+    return_on: dt.date | None = Field(description="the day a booked return begins")
+
+
 class Today(Shape):
     """What to do today (as `walkrx today --json`)."""
 
@@ -203,14 +250,40 @@ class Today(Shape):
     week: int = Field(description="calendar program week (0 or less: before the start)")
     position: int = Field(description="protocol week (0 = ease-in)")
     paused_by: list[RedFlag] = Field(description="open red flags; any pauses the program")
+    paused_by_clinician: ClinicianPause | None = Field(
+        description="set while a clinician has paused the program"
+    )
     advice: str | None = Field(description="what to do about the open red flags, if any")
     walk: PlannedWalk | None = Field(
         description="today's walk; null on a rest day, before the start, or while paused"
     )
+    next_walk: PlannedWalk | None = Field(
+        None, description="the first planned walk after today; null while paused"
+    )
     zones: Zones
+    finished: bool = Field(
+        False, description="the program was finished and not taken up again: no walk planned"
+    )
+    after_program: AfterProgram | None = Field(
+        None, description="after the program ended: its follow-ups and a return (issue 13)"
+    )
 
 
 # --- walks and check-ins -------------------------------------------------------------------
+
+
+class Pace(Shape):
+    """A walk's moving pace against the person's moderate pace band (issue 15): advice only."""
+
+    moving_kmh: float | None = Field(
+        description="distance over moving time, km/h (2 decimals); null without a distance or "
+        "with under 2 minutes of moving time"
+    )
+    band_kmh: tuple[float, float] = Field(description="the moderate pace band [low, high], km/h")
+    verdict: Literal["below", "in_band", "above"] | None = Field(
+        description="the moving pace, half up to 0.1 km/h, against the band (edges included); "
+        "null when there is no pace"
+    )
 
 
 class Walk(Shape):
@@ -243,6 +316,19 @@ class Walk(Shape):
         description="efficiency: metres per minute per bpm (4 decimals), when eligible"
     )
     source: str = Field(description="diary, csv, fit, gpx, tcx or apple")
+    counted: bool = Field(
+        description="counts in weeks, reviews and the pace trend (false while an imported walk "
+        "waits for the person's confirmation)"
+    )
+    check_reason: str | None = Field(
+        description="why an imported walk waits for confirmation: sport_assumed, too_fast, "
+        "fast_stretches or running_cadence (null: nothing to check)"
+    )
+    confirmed: bool = Field(description="the person confirmed it was a walk")
+    import_notes: list[str] = Field(
+        description="what the importer noticed in the file and what its figures cannot say"
+    )
+    pace: Pace = Field(description="moving pace against the pace band (issue 15)")
 
 
 class LoggedWalk(Walk):
@@ -336,14 +422,31 @@ class AnalysedWalk(Shape):
     )
     indoor: bool
     device: str | None
+    import_notes: list[str] = Field(
+        description="what the importer noticed in the file and what its figures cannot say"
+    )
+    check_reason: str | None = Field(
+        description="why, once stored, it would wait for the person's confirmation "
+        "(sport_assumed, too_fast, fast_stretches, running_cadence) or null"
+    )
+    moving_speed_kmh: float | None = Field(
+        description="distance over moving time, km/h (null when it cannot be judged)"
+    )
+    fast_share: float | None = Field(
+        description="share (0-1) of one-minute windows faster than 9 km/h"
+    )
+    pace: Pace = Field(description="moving pace against the pace band (issue 15)")
 
 
 class SkippedActivity(Shape):
-    """An activity of a file that is not a walk, left out."""
+    """An activity of a file that was not stored, with the reason."""
 
     file: str
     sport: str | None
-    reason: str
+    reason: str = Field(description="why, in plain words")
+    code: str = Field(
+        description="not_a_walk, before_start, too_long, no_duration, in_future or not_an_activity"
+    )
 
 
 class FailedFile(Shape):
@@ -351,6 +454,23 @@ class FailedFile(Shape):
 
     file: str
     error: str
+
+
+class UnconfirmedWalk(Shape):
+    """A stored walk waiting for the person's confirmation."""
+
+    id: int
+    check_reason: str
+
+
+class EarlierWalk(Shape):
+    """A walk a file gave when it was first uploaded."""
+
+    id: int
+    counted: bool = Field(description="it counts (false: it waits for the person's confirmation)")
+    set_aside_for: int | None = Field(
+        description="the walk kept instead of this record of the same walk (null: none)"
+    )
 
 
 class FileOutcome(Shape):
@@ -361,8 +481,23 @@ class FileOutcome(Shape):
     skipped: list[SkippedActivity]
     failed: list[FailedFile]
     stored: list[int] = Field(description="ids of the walks stored from this file")
+    unconfirmed: list[UnconfirmedWalk] = Field(
+        description="stored walks that do not count until the person confirms them"
+    )
+    set_aside: list[int] = Field(
+        description="stored walks set aside as duplicates of a walk already stored"
+    )
+    replaced: list[int] = Field(description="earlier walks these records replaced")
     messages: list[str] = Field(description="what the person should know (duplicates)")
     unchanged: bool = Field(description="the very same file was imported before")
+    earlier: list[EarlierWalk] = Field(
+        default_factory=list,
+        description="uploaded before (unchanged): the walks the file gave then; its activities "
+        "not stored then are in skipped, with the reason",
+    )
+    uploaded_at: dt.datetime | None = Field(
+        None, description="uploaded before (unchanged): when, ISO 8601 in UTC"
+    )
 
 
 class Imports(Shape):

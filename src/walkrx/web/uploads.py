@@ -9,16 +9,13 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING
 
 from starlette.datastructures import UploadFile
 
-from walkrx.errors import InvalidInputError
+from walkrx.errors import InvalidInputError, UploadTooLargeError
 from walkrx.services import imports
-from walkrx.web.deps import UploadTooLargeError
-
-if TYPE_CHECKING:
-    from walkrx.storage import Database
+from walkrx.services.analysis import FileOutcome
+from walkrx.web.deps import Acting
 
 
 def _size(upload: UploadFile) -> int:
@@ -59,19 +56,23 @@ def check_sizes(uploads: list[UploadFile], max_bytes: int) -> None:
             )
 
 
-def import_uploads(
-    db: Database, person_ref: str, uploads: list[UploadFile], max_bytes: int
-) -> list[imports.FileOutcome]:
+def safe_name(filename: str | None) -> str:
+    """A file name that is only a name: no folders, no control characters, never '.' or '..'."""
+    name = PurePath((filename or "").replace("\\", "/")).name
+    name = "".join(c for c in name if c.isprintable() and c not in "/\\")
+    return name if name.strip(". ") else "upload"
+
+
+def import_uploads(me: Acting, uploads: list[UploadFile], max_bytes: int) -> list[FileOutcome]:
     """Import uploaded files for one person; each file's outcome, in upload order."""
     check_sizes(uploads, max_bytes)
     with tempfile.TemporaryDirectory(prefix="walkrx-upload-") as folder:
         paths: list[Path] = []
         for index, upload in enumerate(uploads):
-            name = PurePath((upload.filename or "upload").replace("\\", "/")).name or "upload"
-            target = Path(folder) / str(index) / name
+            target = Path(folder) / str(index) / safe_name(upload.filename)
             target.parent.mkdir()
             upload.file.seek(0)
             with target.open("wb") as out:
                 shutil.copyfileobj(upload.file, out)
             paths.append(target)
-        return imports.import_files(db, person_ref, paths)
+        return imports.import_files(me.uow(), me.actor, me.person_id, paths)

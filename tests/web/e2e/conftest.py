@@ -6,7 +6,7 @@ used). Every browser context blocks requests to any host but 127.0.0.1 and recor
 can assert the pages need nothing from the internet (no CDN for charts, fonts or scripts).
 Missing Chromium skips these tests with the reason, unless WALKRX_REQUIRE_BROWSER=1 (as in
 scripts/check), which makes them fail instead. A full-page screenshot of every page visited is
-kept in test-artifacts/screenshots/.
+kept in test-artifacts/screenshots/ (or the folder WALKRX_SCREENSHOTS names).
 """
 
 from __future__ import annotations
@@ -42,7 +42,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ROOT = Path(__file__).resolve().parents[3]
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# WALKRX_SCREENSHOTS moves the pictures elsewhere (a CI job's artifact folder, say)
+SCREENSHOTS = Path(
+    os.environ.get("WALKRX_SCREENSHOTS", "").strip() or ROOT / "test-artifacts" / "screenshots"
+)
 LOCAL_HOSTS = frozenset({"127.0.0.1"})
 
 
@@ -64,11 +67,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The app's SQLite database, for tests that prepare data with the services directly."""
+    return resolve_url(str(tmp_path_factory.mktemp("e2e") / "walkrx.db"))
+
+
+@pytest.fixture(scope="session")
+def base_url(database_url: str) -> Iterator[str]:
     """The address of the real app, served by uvicorn in a thread for this test session."""
-    database = tmp_path_factory.mktemp("e2e") / "walkrx.db"
     # secure_cookies stays on, as in production: browsers treat http://127.0.0.1 as secure
-    app = create_app(WebSettings(database_url=resolve_url(str(database))))
+    app = create_app(WebSettings(database_url=database_url))
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")

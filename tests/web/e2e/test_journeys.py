@@ -5,6 +5,7 @@ flag pausing the program, and the phone-sized pages. Each page visited is screen
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -47,6 +48,12 @@ UNLABELLED_CONTROLS_JS = """
   .map(el => el.outerHTML.slice(0, 160))
 """
 NO_SIDEWAYS_SCROLL_JS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+WIDE_JS = """
+() => Array.from(document.querySelectorAll('body *'))
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .slice(0, 6)
+  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))
+"""
 
 
 def _email(role: str) -> str:
@@ -92,6 +99,24 @@ def onboard(browsing: Browsing, page: Page) -> None:
     browsing.shot(page, "onboarding-about")
     page.get_by_role("button", name="I understand: start my program").click()
     expect(page).to_have_url(f"{browsing.base_url}/today")
+
+
+def invite(browsing: Browsing, doctor: Page, email: str) -> str:
+    """The clinician invites a walker by e-mail: the page shows the single-use code once."""
+    _visit(browsing, doctor, "/clinician/invite", "invite")
+    doctor.get_by_label("Patient's e-mail address").fill(email)
+    doctor.get_by_role("button", name="Send invitation").click()
+    code = doctor.locator(".invitation-code").inner_text().strip()
+    browsing.shot(doctor, "invited")
+    assert len(code.replace("-", "")) == 12
+    return code
+
+
+def accept(browsing: Browsing, page: Page, code: str) -> None:
+    """The walker opens the invitation link and accepts."""
+    _visit(browsing, page, f"/join/{code}", "join")
+    page.get_by_role("button", name="Accept and share my program").click()
+    page.wait_for_load_state()
 
 
 def new_walker(browsing: Browsing, context: BrowserContext) -> tuple[Page, str]:
@@ -152,30 +177,27 @@ def test_walker_and_clinician_journey(browsing: Browsing) -> None:
     sign_up(browsing, doctor, _email("clinician"), role="clinician")
     expect(doctor).to_have_url(f"{browsing.base_url}/clinician")
     browsing.shot(doctor, "panel-empty")
-    doctor.get_by_label("Patient's e-mail address").fill(email)
-    doctor.get_by_role("button", name="Send invitation").click()
-    expect(doctor.locator("#invitations")).to_contain_text("pending")
-    browsing.shot(doctor, "invited")
+    code = invite(browsing, doctor, email)
 
-    # the walker accepts
-    _visit(browsing, page, "/invitations", "invitations")
-    page.get_by_role("button", name="Accept").click()
-    page.wait_for_load_state()
+    # the walker accepts with the code the clinician gave them
+    accept(browsing, page, code)
     browsing.shot(page, "accepted")
 
-    # the clinician sees them on the panel and opens their page
+    # the clinician sees them on the panel (by the name they chose) and opens their page
+    name = email.split("@", maxsplit=1)[0]
     _visit(browsing, doctor, "/clinician", "panel")
     assert doctor.evaluate(UNLABELLED_CONTROLS_JS) == []
-    row = doctor.locator("#panel > li").filter(has_text=email)
+    row = doctor.locator("#panel tr").filter(has_text=name)
     expect(row).to_contain_text("No review yet")
-    row.get_by_role("link", name=email).click()
-    expect(doctor.get_by_role("heading", level=1)).to_have_text(email)
-    expect(doctor.locator("#walks")).to_contain_text("diary")
+    row.get_by_role("link", name=name).click()
+    expect(doctor.get_by_role("heading", level=1)).to_have_text(name)
+    expect(doctor.locator("#walks")).to_contain_text("logged by hand")
     expect(doctor.locator("#checkins")).to_be_visible()
-    expect(doctor.locator("svg[role=img]")).to_have_count(4)
+    # zone minutes, pain, pace at the same heart rate, walking pace, prescription
+    expect(doctor.locator("svg[role=img]")).to_have_count(5)
     browsing.shot(doctor, "patient")
-    doctor.get_by_role("link", name="Adjust protocol, start phase or thresholds").click()
-    expect(doctor.get_by_label("review.too_little_fraction")).to_have_value("0.75")
+    doctor.get_by_role("link", name="Adjust the program").click()
+    expect(doctor.locator('[name="review.too_little_fraction"]')).to_have_value("0.75")
     assert doctor.evaluate(UNLABELLED_CONTROLS_JS) == []
     browsing.shot(doctor, "adjust")
 
@@ -201,19 +223,17 @@ def test_red_flag_at_check_in_pauses_the_program(browsing: Browsing) -> None:
     doctor = clinic.new_page()
     doctor_email = _email("clinician")
     sign_up(browsing, doctor, doctor_email, role="clinician")
-    doctor.get_by_label("Patient's e-mail address").fill(email)
-    doctor.get_by_role("button", name="Send invitation").click()
-    _visit(browsing, page, "/invitations", "invitations")
-    page.get_by_role("button", name="Accept").click()
+    accept(browsing, page, invite(browsing, doctor, email))
+    name = email.split("@", maxsplit=1)[0]
     _visit(browsing, doctor, "/clinician", "panel-flagged")
-    card = doctor.locator("#panel > li").filter(has_text=email)
+    card = doctor.locator("#panel tr").filter(has_text=name)
     expect(card).to_contain_text("Emergency red flag")
-    expect(card).to_contain_text("saddle numbness")
-    card.get_by_role("link", name=email).click()
+    expect(card).to_contain_text("numbness around the bottom or genitals")
+    card.get_by_role("link", name=name).click()
     expect(doctor.get_by_role("alert")).to_contain_text("Walking is paused")
     browsing.shot(doctor, "patient-flagged")
     doctor.get_by_label("Note (why it can be cleared)").fill("Seen in ED today: no cauda equina")
-    doctor.get_by_role("button", name="Clear red flags").click()
+    doctor.get_by_role("button", name="Clear the warning signs").click()
     expect(doctor.locator("#clearings")).to_contain_text(f"by {doctor_email}")
     expect(doctor.locator("#clearings")).to_contain_text("Seen in ED today")
     browsing.shot(doctor, "patient-cleared")
@@ -230,3 +250,164 @@ def test_phone_sized_today_and_log(browsing: Browsing) -> None:
         scroll_width, inner_width = page.evaluate(NO_SIDEWAYS_SCROLL_JS)
         assert scroll_width <= inner_width, f"{path} scrolls sideways ({scroll_width} px)"
         assert page.evaluate(UNLABELLED_CONTROLS_JS) == [], f"{path} has unlabelled inputs"
+
+
+def _walk_gpx(start: datetime, minutes: int = 20) -> str:
+    """A plain GPX walk: one point every 5 s at 5 km/h going north."""
+    points = "".join(
+        f'<trkpt lat="{46.0 + i * 6.25e-5:.7f}" lon="7.0"><time>'
+        f"{(start + timedelta(seconds=5 * i)).strftime('%Y-%m-%dT%H:%M:%SZ')}</time></trkpt>"
+        for i in range(minutes * 12 + 1)
+    )
+    return (
+        '<?xml version="1.0"?><gpx version="1.1" creator="e2e" '
+        'xmlns="http://www.topografix.com/GPX/1/1"><trk><type>walking</type><trkseg>'
+        f"{points}</trkseg></trk></gpx>"
+    )
+
+
+def test_eight_files_dropped_at_once_are_all_imported(browsing: Browsing) -> None:
+    """Issue 10: eight watch files dropped on the upload page together each get their own
+    outcome, and all eight walks are stored (the page sends them one after another)."""
+    context = browsing.context()
+    page, _ = new_walker(browsing, context)
+    _visit(browsing, page, "/upload", "upload-8")
+    day = datetime.now(UTC).replace(hour=0, minute=5, second=0, microsecond=0)
+    files = [
+        {"name": f"walk-{k}.gpx", "text": _walk_gpx(day + timedelta(hours=k))} for k in range(8)
+    ]
+    drop = page.evaluate_handle(
+        """files => {
+            const data = new DataTransfer();
+            for (const f of files) {
+                data.items.add(new File([f.text], f.name, {type: "application/gpx+xml"}));
+            }
+            return data;
+        }""",
+        files,
+    )
+    page.locator("#dropzone").dispatch_event("drop", {"dataTransfer": drop})
+    results = page.locator("#upload-results li")
+    expect(results).to_have_count(8)
+    expect(page.locator("#upload-results li[data-done=yes]")).to_have_count(8, timeout=60_000)
+    expect(page.locator("#upload-results li.ok")).to_have_count(8)
+    browsing.shot(page, "uploaded-8")
+    _visit(browsing, page, "/walks", "walks-8")
+    expect(page.locator(".walk-list li")).to_have_count(8)
+
+
+SIZES = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1280, "height": 800}}
+STABLE_CODES_JS = """
+codes => {
+  const text = document.body.innerText;
+  return codes.filter(code => new RegExp('\\\\b' + code + '\\\\b').test(text));
+}
+"""
+ISO_DATE_JS = "() => (document.body.innerText.match(/\\b\\d{4}-\\d{2}-\\d{2}\\b/) || [])[0] || null"
+
+
+def _seed_patient(database_url: str, clinician_email: str) -> int:
+    """A walker two weeks into the program, linked to the clinician: week 1 was short (four
+    10-minute walks: 'too little', so held), week 2 on track."""
+    from walkrx.services import diary, onboarding, program  # noqa: PLC0415
+    from walkrx.services.access import Actor  # noqa: PLC0415
+    from walkrx.storage import Database, UnitOfWork  # noqa: PLC0415
+
+    db = Database.open(database_url)
+    today = datetime.now(UTC).date()
+    start = today - timedelta(days=14 + today.weekday())  # a Monday, two full weeks ago
+    email = _email("seeded")
+    with UnitOfWork(db) as uow:
+        user = uow.users.add(email=email, name="Sam Seeded", role="walker", password_hash="x")
+        uow.commit()
+    person = program.new_person(
+        name=email, display_name="Sam Seeded", start=start, age=50, timezone="UTC"
+    )
+    user = onboarding.complete_onboarding(UnitOfWork(db), user.id, person, ())
+    assert user.person_id is not None
+    for day, minutes in [(0, 10), (2, 10), (4, 10), (6, 10), (7, 17), (9, 17), (11, 17), (13, 17)]:
+        diary.log_walk(
+            UnitOfWork(db),
+            Actor.console(),
+            user.person_id,
+            diary.WalkEntry(minutes=minutes, day=start + timedelta(days=day), pain_before=2),
+        )
+    now = datetime.now(UTC)
+    with UnitOfWork(db) as uow:
+        dr = uow.users.by_email(clinician_email)
+        assert dr is not None
+        link = uow.links.add(clinician_id=dr.id, patient_email=email, now=now)
+        uow.links.answer(link.id, status="accepted", patient_user_id=user.id, now=now)
+        uow.commit()
+    db.close()
+    return user.person_id
+
+
+def _fits_and_speaks_words(page: Page) -> None:
+    from walkrx.domain.codes import Decision, Flag, Reason, RedFlag, Referral  # noqa: PLC0415
+
+    width, view = page.evaluate(NO_SIDEWAYS_SCROLL_JS)
+    assert width <= view, (
+        f"{page.url} scrolls sideways ({width} > {view}): {page.evaluate(WIDE_JS)}"
+    )
+    codes = sorted(
+        c.value
+        for enum in (Decision, Flag, Reason, RedFlag, Referral)
+        for c in enum
+        if "_" in c.value  # one-word codes (hold, plateau) are English words too
+    )
+    assert page.evaluate(STABLE_CODES_JS, codes) == [], f"{page.url} shows a stable code"
+    assert page.evaluate(ISO_DATE_JS) is None, f"{page.url} shows an ISO date"
+
+
+@pytest.mark.parametrize("size", ["phone", "desk"])
+def test_the_clinicians_day(browsing: Browsing, database_url: str, size: str) -> None:
+    """Issue 11: a red walk logged by a walker is on the clinician's panel at the next page load,
+    linked to the walk; acknowledging it is recorded; the adjust preview lists the weeks whose
+    decision would change; no clinician page shows a stable code or scrolls sideways."""
+    viewport = SIZES[size]
+    walker_context = browsing.context(viewport=viewport)
+    walker, email = new_walker(browsing, walker_context)
+    doctor_context = browsing.context(viewport=viewport)
+    doctor = doctor_context.new_page()
+    doctor_email = _email("clinician")
+    sign_up(browsing, doctor, doctor_email, role="clinician")
+    accept(browsing, walker, invite(browsing, doctor, email))
+    seeded = _seed_patient(database_url, doctor_email)
+
+    # the walker logs a walk that flares their back
+    _visit(browsing, walker, "/log", f"{size}-log-red")
+    walker.locator("label[for=pain_before-2]").click()
+    walker.locator("label[for=pain_during-9]").click()
+    walker.get_by_role("button", name="Save this walk").click()
+    expect(walker.locator("main")).to_contain_text("Pain: red")
+
+    # the next panel load shows it, with a link to the walk
+    name = email.split("@", maxsplit=1)[0]
+    _visit(browsing, doctor, "/clinician", f"{size}-panel-alert")
+    _fits_and_speaks_words(doctor)
+    row = doctor.locator("#panel tr").filter(has_text=name)
+    link = row.get_by_role("link", name=re.compile("flared the back pain"))
+    expect(link).to_be_visible()
+    link.click()
+    expect(doctor.locator("#alerts")).to_contain_text("flared the back pain")
+    _fits_and_speaks_words(doctor)
+    browsing.shot(doctor, f"{size}-patient-alert")
+    doctor.get_by_role("button", name="Mark as seen").first.click()
+    expect(doctor.locator("#alerts")).to_contain_text("Seen by")
+    _visit(browsing, doctor, "/clinician?view=attention", f"{size}-attention")
+    expect(doctor.locator("#panel tr").filter(has_text=name)).to_have_count(0)
+
+    # adjusting the seeded patient: the preview names the week whose decision would change
+    _visit(browsing, doctor, f"/clinician/patients/{seeded}/adjust", f"{size}-adjust")
+    _fits_and_speaks_words(doctor)
+    doctor.locator('[name="review.too_little_fraction"]').fill("0.5")
+    doctor.get_by_role("button", name="Preview changes").click()
+    changes = doctor.locator("#preview-changes li")
+    expect(changes.first).to_be_visible()
+    expect(doctor.locator('#preview-changes li[data-week="1"]')).to_have_count(1)
+    _fits_and_speaks_words(doctor)
+    browsing.shot(doctor, f"{size}-adjust-preview")
+    for path in ("/clinician/invite", "/clinics", f"/clinician/patients/{seeded}"):
+        _visit(browsing, doctor, path, f"{size}-{path.strip('/').replace('/', '-')}")
+        _fits_and_speaks_words(doctor)

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from walkrx.errors import ForbiddenError
 from walkrx.services import accounts
 from walkrx.services.accounts import User
+from walkrx.storage import UnitOfWork
 from walkrx.web.deps import (
     PRESESSION_COOKIE,
     SESSION_COOKIE,
@@ -30,6 +31,7 @@ from walkrx.web.deps import (
 from walkrx.web.settings import WebSettings
 
 router = APIRouter(tags=["auth"], include_in_schema=False)
+SIGN_OUT_CLEARS = '"cache", "storage"'  # Clear-Site-Data: cached pages, offline entries, workers
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -37,6 +39,14 @@ def _safe_next(target: str | None) -> str | None:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return None
+
+
+def client_address(request: Request) -> str:
+    """The network address sign-in attempts are counted against: the peer of the connection,
+    or, behind a reverse proxy the operator named (`walkrx serve --forwarded-allow-ips`), the
+    client that proxy names in X-Forwarded-For. The server decides which before the app sees the
+    request; an X-Forwarded-For header from anyone else changes nothing."""
+    return request.client.host if request.client else "unknown"
 
 
 def home_of(user: User) -> str:
@@ -108,9 +118,9 @@ async def signin(
     next: Annotated[str, Form()] = "",
 ) -> Response:
     _check_presession(request, csrf)
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request)
     user, token = await run_in_threadpool(
-        lambda: accounts.sign_in(db, email=email, password=password, client=client)
+        lambda: accounts.sign_in(UnitOfWork(db), email=email, password=password, client=client)
     )
     response = RedirectResponse(_safe_next(next) or home_of(user), status_code=303)
     set_session(response, token, settings)
@@ -136,13 +146,12 @@ async def signup(
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
     _check_presession(request, csrf)
-    client = request.client.host if request.client else "unknown"
-
-    def create() -> tuple[User, str]:
-        accounts.sign_up(db, email=email, password=password, name=name, role=role)
-        return accounts.sign_in(db, email=email, password=password, client=client)
-
-    user, token = await run_in_threadpool(create)
+    client = client_address(request)
+    user, token = await run_in_threadpool(
+        lambda: accounts.sign_up_and_in(
+            UnitOfWork(db), email=email, password=password, name=name, role=role, client=client
+        )
+    )
     response = RedirectResponse(home_of(user), status_code=303)
     set_session(response, token, settings)
     return response
@@ -152,7 +161,10 @@ async def signup(
 def signout(request: Request, db: Db, user: CurrentUser) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        accounts.sign_out(db, token)
+        accounts.sign_out(UnitOfWork(db), token)
     response = RedirectResponse("/signin", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
+    # the phone's app keeps pages and unsent entries of the session: signing out clears them
+    # (static/app.js clears them too, for browsers without Clear-Site-Data)
+    response.headers["Clear-Site-Data"] = SIGN_OUT_CLEARS
     return response

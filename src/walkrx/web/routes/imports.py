@@ -8,14 +8,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
-from walkrx.web.deps import PostedForm, Settings, WalkerReads, WalkerWrites, page
+from walkrx.domain.plausibility import CHECK_TEXT
+from walkrx.web.deps import PostedForm, Settings, Walker, page
 from walkrx.web.uploads import import_uploads
 
 router = APIRouter(tags=["imports"], include_in_schema=False)
 
 
 @router.get("/upload", response_class=HTMLResponse)
-def upload_page(request: Request, me: WalkerReads, settings: Settings) -> Response:
+def upload_page(request: Request, me: Walker, settings: Settings) -> Response:
     return page(
         request,
         "upload.html",
@@ -25,7 +26,7 @@ def upload_page(request: Request, me: WalkerReads, settings: Settings) -> Respon
 
 
 @router.post("/upload", response_class=HTMLResponse)
-def upload(request: Request, me: WalkerWrites, settings: Settings, form: PostedForm) -> Response:
+def upload(request: Request, me: Walker, settings: Settings, form: PostedForm) -> Response:
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
-    outcomes = import_uploads(me.db, me.person_ref, files, settings.max_upload_bytes)
-    return page(request, "uploaded.html", outcomes=outcomes)
+    outcomes = import_uploads(me, files, settings.max_upload_bytes)
+    return page(request, "uploaded.html", outcomes=outcomes, check_text=CHECK_TEXT)

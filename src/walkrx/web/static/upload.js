@@ -17,28 +17,77 @@
     parent.appendChild(p);
   }
 
-  // Service messages name CLI commands; here they become a link to the walk's page.
-  function hinted(parent, text) {
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+
+  // "2026-12-05T09:30:00+00:00" (or a date) -> "Sat 5 Dec 2026": the walker's own words, no ISO
+  function day(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    if (!m) { return ""; }
+    var d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+    return DAYS[d.getUTCDay()] + " " + d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + m[1];
+  }
+
+  function linked(parent, before, id, text, after) {
     var p = document.createElement("p");
-    var parts = text.replace("'walkrx walks delete ID'", "delete it from its page")
-      .split(/'walkrx walks prefer (\d+)'/);
-    parts.forEach(function (part, i) {
-      if (i % 2 === 0) { p.appendChild(document.createTextNode(part)); return; }
-      var a = document.createElement("a");
-      a.href = "/walks/" + part;
-      a.textContent = "open walk " + part + " and keep that record";
-      p.appendChild(a);
-    });
+    p.appendChild(document.createTextNode(before));
+    var a = document.createElement("a");
+    a.href = "/walks/" + id;
+    a.textContent = text;
+    p.appendChild(a);
+    p.appendChild(document.createTextNode(after || ""));
     parent.appendChild(p);
   }
 
+  // Worded here from the outcome's fields (the API's messages are for scripts and the command
+  // line: they give ISO dates and walk numbers).
   function show(item, outcome) {
     item.className = "result " + (outcome.failed.length ? "failed" : outcome.stored.length ? "ok" : "neutral");
-    if (outcome.stored.length) { line(item, outcome.stored.length + " walk(s) stored."); }
-    if (outcome.unchanged) { line(item, "Already uploaded before: nothing changed."); }
-    else { outcome.messages.forEach(function (m) { hinted(item, m); }); }
-    outcome.skipped.forEach(function (s) { line(item, "Skipped " + s.file + ": " + s.reason); });
-    outcome.failed.forEach(function (f) { line(item, "Failed " + f.file + ": " + f.error, "error-message"); });
+    var n = outcome.stored.length;
+    var waiting = {};
+    outcome.unconfirmed.forEach(function (u) { waiting[u.id] = true; });
+    if (n) { line(item, n === 1 ? "1 walk stored." : n + " walks stored."); }
+    outcome.stored.forEach(function (id) {
+      if (waiting[id]) {
+        linked(item, "Not counted yet, because the file does not show it was a walk: ", id, "open it and say whether it was", ".");
+      } else if (n <= 3) {
+        linked(item, "", id, "See the walk", "");
+      }
+    });
+    outcome.set_aside.forEach(function (id) {
+      linked(item, "This walk was already in your diary, from a record with as much data or more, so that one counts. ", id, "Open this record to keep it instead", ".");
+    });
+    if (outcome.replaced.length) {
+      line(item, "It replaces a record logged before, because it has heart-rate samples; your ratings were kept.");
+    }
+    if (outcome.unchanged) {
+      line(item, "You uploaded this file before" + (outcome.uploaded_at ? " (" + day(outcome.uploaded_at) + ")" : "") + ": nothing changed.");
+      (outcome.earlier || []).forEach(function (w) {
+        var state = w.set_aside_for ? "set aside: the same walk was already in your diary from another record, which counts"
+          : (w.counted ? "it counts" : "not counted yet, until you say it was a walk");
+        linked(item, "It gave ", w.id, "a walk", ": " + state + ".");
+      });
+    }
+    outcome.skipped.forEach(function (s) {
+      var where = s.file && s.file !== outcome.file ? " (" + s.file + ")" : "";
+      line(item, (outcome.unchanged ? "Not stored then" : "Skipped") + where + ": " + s.reason + ".");
+    });
+    outcome.failed.forEach(function (f) { line(item, "Could not be read" + (f.file !== outcome.file ? " (" + f.file + ")" : "") + ": " + f.error, "error-message"); });
+    if (!n && !outcome.unchanged && !outcome.skipped.length && !outcome.failed.length && !outcome.set_aside.length) {
+      line(item, "No walks found in this file.");
+    }
+  }
+
+  // Files go one after another (a queue), so a big export never competes with the others for the
+  // server's memory and every file gets its own outcome; each waits with "Waiting to send".
+  var queue = [];
+  var busy = false;
+
+  function next() {
+    if (busy || !queue.length) { return; }
+    busy = true;
+    var job = queue.shift();
+    job.start(function () { busy = false; next(); });
   }
 
   function send(file) {
@@ -51,13 +100,24 @@
     bar.max = 100; bar.value = 0;
     bar.setAttribute("aria-label", "Uploading " + file.name);
     item.appendChild(bar);
+    var waiting = document.createElement("p");
+    waiting.className = "hint";
+    waiting.textContent = "Waiting to send";
+    item.appendChild(waiting);
     results.appendChild(item);
     if (file.size > maxBytes) {
       item.removeChild(bar);
+      item.removeChild(waiting);
       item.className = "result failed";
       line(item, "Too large: over the " + Math.round(maxBytes / 1048576) + " MB limit per file. Nothing was stored.", "error-message");
       return;
     }
+    queue.push({ start: function (done) { upload(file, item, bar, waiting, done); } });
+    next();
+  }
+
+  function upload(file, item, bar, waiting, done) {
+    item.removeChild(waiting);
     var data = new FormData();
     data.append("files", file, file.name);
     var xhr = new XMLHttpRequest();
@@ -75,11 +135,15 @@
         item.className = "result failed";
         line(item, (body && body.error) ? body.error.message : "Upload failed (" + xhr.status + ").", "error-message");
       }
+      item.setAttribute("data-done", "yes");
+      done();
     };
     xhr.onerror = function () {
       item.removeChild(bar);
       item.className = "result failed";
       line(item, "The connection failed: nothing more was sent. Try this file again.", "error-message");
+      item.setAttribute("data-done", "yes");
+      done();
     };
     xhr.send(data);
   }
