@@ -5,6 +5,8 @@
 #   scripts/postgres.sh start [DIR]   start a cluster in DIR (default: a new temp dir) on a free
 #                                     port and print its URL on stdout; progress goes to stderr
 #   scripts/postgres.sh stop DIR      stop that cluster and delete DIR
+#   scripts/postgres.sh down DIR      stop the server but keep its data (for restart tests)
+#   scripts/postgres.sh up DIR        start a server stopped with `down` again, on the same port
 #
 # If WALKRX_TEST_POSTGRES_URL names a server that answers, `start` prints it and starts nothing.
 # When initdb/pg_ctl are missing it installs PostgreSQL with apt-get (root, or passwordless sudo).
@@ -145,8 +147,31 @@ stop() {
     rm -rf "$dir"
 }
 
+down() {
+    local dir="${1:?usage: postgres.sh down DIR}"
+    [ -d "$dir/data" ] || die "no cluster in $dir"
+    local bin user
+    bin="$(find_bin)" || die "pg_ctl not found"
+    user="$(stat -c %U "$dir/data")"
+    as_user "$user" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >&2
+}
+
+up() {
+    local dir="${1:?usage: postgres.sh up DIR}"
+    [ -f "$dir/port" ] || die "no cluster started by this script in $dir"
+    local bin user port
+    bin="$(find_bin)" || die "pg_ctl not found"
+    user="$(stat -c %U "$dir/data")"
+    port="$(cat "$dir/port")"
+    as_user "$user" "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off \
+-c synchronous_commit=off -c full_page_writes=off" start >&2
+}
+
 case "${1:-}" in
     start) shift; start "$@" ;;
     stop) shift; stop "$@" ;;
-    *) echo "usage: $0 start [DIR] | stop DIR" >&2; exit 64 ;;
+    down) shift; down "$@" ;;
+    up) shift; up "$@" ;;
+    *) echo "usage: $0 start [DIR] | stop DIR | down DIR | up DIR" >&2; exit 64 ;;
 esac

@@ -160,6 +160,35 @@ def test_overlapping_sees_a_long_walk_that_started_hours_before(
         assert uow.walks.overlapping(person_id, window, window) == [hike]
 
 
+def test_overlapping_never_matches_a_walk_too_long_to_be_one(
+    database: Database, person_id: int
+) -> None:
+    """A 20-hour "walk" (a diary typo, or a record stored before the plausibility rules) cannot
+    hide the real walks inside its time as duplicates of it (issue 8)."""
+    with UnitOfWork(database) as uow:
+        uow.walks.add(person_id, a_walk(start=T0, duration_s=20 * 3600, source="diary"))
+        hike = uow.walks.add(person_id, a_walk(start=T0 + timedelta(hours=2), duration_s=3600))
+        window = T0 + timedelta(hours=2, minutes=10)
+        assert uow.walks.overlapping(person_id, window, window + timedelta(minutes=5)) == [hike]
+        assert uow.walks.overlapping(person_id, T0, T0 + timedelta(minutes=5)) == []
+
+
+def test_walks_waiting_for_confirmation_are_listed_only_when_asked(
+    database: Database, person_id: int
+) -> None:
+    """An imported walk that is not plainly a walk is left out of the counted list until the
+    person confirms it; duplicate matching still sees it (it is a record of that time)."""
+    with UnitOfWork(database) as uow:
+        ride = uow.walks.add(person_id, a_walk(start=T0, source="gpx", check_reason="too_fast"))
+        assert uow.walks.list(person_id) == []
+        assert uow.walks.list(person_id, include_unconfirmed=True) == [ride]
+        assert uow.walks.overlapping(person_id, T0, T0 + timedelta(minutes=1)) == [ride]
+        assert ride.id is not None
+        confirmed = uow.walks.update(person_id, replace(ride, confirmed=True))
+        assert uow.walks.list(person_id) == [confirmed]
+        assert confirmed.counted and confirmed.check_reason == "too_fast"
+
+
 def test_overlapping_refuses_naive_bounds(database: Database, person_id: int) -> None:
     """The window must be aware datetimes too."""
     with UnitOfWork(database) as uow, pytest.raises(InvalidInputError):
