@@ -77,14 +77,17 @@ def sign_up(browsing: Browsing, page: Page, email: str, role: str = "walker") ->
     page.wait_for_load_state()
 
 
-def onboard(browsing: Browsing, page: Page) -> None:
-    """Answer no to every safety question, give an age, walk today and the next two days."""
+def onboard(browsing: Browsing, page: Page, units: str | None = None) -> None:
+    """Answer no to every safety question, give an age, walk today and the next two days; with
+    `units`, first check that the profile step offers them (chosen from the browser's language)."""
     expect(page).to_have_url(f"{browsing.base_url}/onboarding")
     browsing.shot(page, "onboarding-flags")
     for flag in QUESTIONS:
         page.locator(f"label[for={flag.value}-no]").click()
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="You and your heart rate")).to_be_visible()
+    if units is not None:
+        expect(page.locator(f"#units-{units}")).to_be_checked()
     page.get_by_label("Age in years").fill("48")
     page.locator("#timezone").fill("UTC")  # the walk days below are worked out in UTC
     today = datetime.now(UTC).date()
