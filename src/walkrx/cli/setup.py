@@ -9,7 +9,7 @@ Services, protocol files and the web stack are imported inside the commands that
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -26,8 +26,9 @@ from walkrx.cli.common import (
 )
 from walkrx.cli.plan import print_review, print_today
 from walkrx.domain.explain import DISCLAIMER
-from walkrx.domain.protocol import Protocol
-from walkrx.domain.zones import ESTIMATE_ERROR_BPM, ZONE_LABEL
+
+if TYPE_CHECKING:
+    from walkrx.domain.protocol import Protocol
 
 
 def init(
@@ -169,6 +170,7 @@ def zones(
     today: TodayOption = None,
 ) -> None:
     """Show HRmax and your target heart-rate band in bpm."""
+    from walkrx.domain.zones import ESTIMATE_ERROR_BPM, ZONE_LABEL
     from walkrx.services import views
 
     prog = load_program(db, person, today)
