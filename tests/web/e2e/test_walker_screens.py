@@ -43,6 +43,10 @@ PAGES = (
     "/sharing",
     "/sharing/log",
     "/tokens",
+    "/learn",
+    "/learn/1",
+    "/settings",
+    "/account/erase",
 )
 # rendered size of each chart text: its font size in the SVG's units times the SVG's scale
 CHART_TEXT_JS = """
