@@ -8,7 +8,7 @@ Services and the calendar writer are imported inside the commands that use them,
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -234,9 +234,11 @@ def review(
 def print_review(r: dict[str, Any]) -> None:
     nxt = r["next"]["prescription"]
     marker = {"progress": "+", "hold": "=", "step_back": "-"}.get(r["decision"], "!")
-    typer.echo(
-        f"[{marker}] Week {r['week']} ({r['start']} to {r['end']}): {r['decision']}. "
-        f"{r['walks']} walks, {r['minutes']} min, pain {r['pain']}."
+    first, last = (date.fromisoformat(r[key]) for key in ("start", "end"))
+    walks = f"{r['walks']} walk{'' if r['walks'] == 1 else 's'}"
+    typer.echo(  # the decision's own words follow on the next line, never its code
+        f"[{marker}] Week {r['week']} ({first:%a} {first.day} {first:%b} to {last:%a} "
+        f"{last.day} {last:%b %Y}): {walks}, {r['minutes']} min, pain {r['pain']}."
     )
     typer.echo(f"    {r['explanation']['decision']}")
     for text in [
