@@ -309,7 +309,8 @@ def test_several_people_need_person(ann: Cli) -> None:
 def test_demo_shows_flare_hold_and_progress(cli: Cli) -> None:
     """walkrx demo: realistic weeks with a flare (step back), a hold and progressions."""
     out = cli.ok("demo", "--today", "2026-05-20")
-    assert "step_back" in out and "hold" in out and "progress" in out
+    assert "Step back:" in out and "Hold:" in out and "Move on:" in out  # in words, not codes
+    assert "step_back" not in out
     decisions = [
         w["decision"]
         for w in cli.json("review", "--person", "Demo Walker", "--today", "2026-05-20")["weeks"]
