@@ -145,6 +145,11 @@ def walks_list(
         return
     if not walks:
         typer.echo("No walks yet: 'walkrx log --minutes 20' records one.")
+    else:  # the pain column's three figures are named here, once
+        typer.echo(
+            f"{'id':>5}  {'started':16}  {'length':>9}  {'distance':>8}  {'avg HR':8}  "
+            "pain before/during/after  source"
+        )
     for w in walks:
         hr = f"{w.avg_hr:.0f} bpm" if w.avg_hr else "no HR"
         far = distance_text(w.distance_m, shown.units, 1) if w.distance_m else "-"
@@ -153,7 +158,7 @@ def walks_list(
         )
         typer.echo(
             f"{w.id:5}  {w.local_start:%Y-%m-%d %H:%M}  {w.minutes:5.0f} min  {far:>8}  "
-            f"{hr:8}  pain {pains}  {w.source}" + ("" if w.counted else "  not counted yet")
+            f"{hr:8}  {pains:24}  {w.source}" + ("" if w.counted else "  not counted yet")
         )
 
 
