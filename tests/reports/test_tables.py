@@ -29,7 +29,7 @@ from walkrx.domain.model import (
     ZoneSettings,
 )
 from walkrx.domain.review import review_weeks
-from walkrx.reports.table_columns import COLUMNS, TABLES, TYPES
+from walkrx.reports.table_columns import COLUMNS, TABLES, TYPES, dictionary_rows
 from walkrx.reports.tables import (
     DICTIONARY,
     AlertFacts,
@@ -38,7 +38,6 @@ from walkrx.reports.tables import (
     PersonFacts,
     TableWriter,
     dictionary_markdown,
-    dictionary_rows,
     file_names,
     person_rows,
 )

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import IO, Any
 
-from walkrx.reports.table_columns import COLUMNS, LIST_SEPARATOR
+from walkrx.reports.table_columns import COLUMNS, csv_value, dictionary_rows
 
 README = "README.txt"
 FHIR = "fhir-bundle.json"
@@ -53,21 +53,6 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not written as JSON")
-
-
-def _cell(value: Any) -> Any:
-    """A CSV field, as the research tables write it (docs/research-tables.md)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S+00:00")
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def device_file_name(file_id: int, filename: str) -> str:
@@ -118,16 +103,10 @@ class OwnDataZip:
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\n")
             writer.writerow([c.name for c in columns])
-            writer.writerows([_cell(v) for v in row] for row in rows.get(table, ()))
+            writer.writerows([csv_value(v) for v in row] for row in rows.get(table, ()))
             self._add(f"{TABLES}{table}.csv", buffer.getvalue().encode("utf-8"))
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["table", "column", "type", "unit", "description", "codes"])
-        for table, columns in COLUMNS.items():
-            writer.writerows(
-                [table, c.name, c.type, c.unit, c.description, LIST_SEPARATOR.join(c.codes)]
-                for c in columns
-            )
+        csv.writer(buffer, lineterminator="\n").writerows(dictionary_rows())
         self._add(DICTIONARY, buffer.getvalue().encode("utf-8"))
 
     def add_device_file(self, file_id: int, filename: str, content: bytes) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
 
 from walkrx.domain.alerts import AlertKind
 from walkrx.domain.codes import (
@@ -257,3 +259,29 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 }
 
 TABLES = tuple(COLUMNS)
+
+
+def csv_value(value: Any) -> Any:
+    """A CSV field as every research table writes it (docs/research-tables.md)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):  # an instant with its offset (UTC), a wall-clock time without
+        if value.tzinfo is not None:
+            return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S+00:00")
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def dictionary_rows() -> list[list[str]]:
+    """The data dictionary as CSV rows: a header, then one row per column of every table."""
+    rows = [["table", "column", "type", "unit", "description", "codes"]]
+    for table, columns in COLUMNS.items():
+        rows += [
+            [table, c.name, c.type, c.unit, c.description, LIST_SEPARATOR.join(c.codes)]
+            for c in columns
+        ]
+    return rows

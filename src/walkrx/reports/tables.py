@@ -34,7 +34,15 @@ from walkrx.domain.model import Diary, Person, Walk
 from walkrx.domain.pain import pain_status
 from walkrx.domain.protocol import Protocol
 from walkrx.domain.review import WeekReview, counts_by_effort, current_position
-from walkrx.reports.table_columns import COLUMNS, LIST_SEPARATOR, TABLES, WEEKDAYS, Column
+from walkrx.reports.table_columns import (
+    COLUMNS,
+    LIST_SEPARATOR,
+    TABLES,
+    WEEKDAYS,
+    Column,
+    csv_value,
+    dictionary_rows,
+)
 from walkrx.reports.tables_followup import followup_rows
 
 Row = tuple[Any, ...]
@@ -280,20 +288,6 @@ def file_names() -> list[str]:
     return [f"{t}.{ext}" for t in TABLES for ext in ("csv", "parquet")] + list(DICTIONARY)
 
 
-def _csv_value(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):  # an instant with its offset (UTC), a wall-clock time without
-        if value.tzinfo is not None:
-            return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S+00:00")
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 def _part(path: Path) -> Path:
     return path.with_name(path.name + ".part")
 
@@ -356,7 +350,7 @@ class TableWriter:
             writer, buffer = self._csv[table], self._buffers[table]
             for row in table_rows:
                 assert len(row) == width, (table, len(row), width)
-                writer.writerow([_csv_value(v) for v in row])
+                writer.writerow([csv_value(v) for v in row])
                 buffer.append(row)
             self.counts[table] += len(table_rows)
             if len(buffer) >= self._row_group:
@@ -409,16 +403,6 @@ class TableWriter:
 
 
 # --- the data dictionary ---------------------------------------------------------------------
-
-
-def dictionary_rows() -> list[list[str]]:
-    rows = [["table", "column", "type", "unit", "description", "codes"]]
-    for table, columns in COLUMNS.items():
-        rows += [
-            [table, c.name, c.type, c.unit, c.description, LIST_SEPARATOR.join(c.codes)]
-            for c in columns
-        ]
-    return rows
 
 
 TABLE_TEXT = {

@@ -91,19 +91,9 @@ def panel_page(
         clinician, email = _clinician(uow, actor)
         stale = uow.statuses.any_stale(clinician, today, REFRESH_BATCH)
         _refresh(uow, actor, stale, moment)
-        lines, total = uow.statuses.panel(
-            clinician,
-            states=states,
-            with_alerts=view == "attention",
-            search=search,
-            limit=per_page,
-            offset=(page - 1) * per_page,
-        )
-        ids = [line.person_id for line in lines]
-        late = [p for p in uow.statuses.stale(today, ids) if p not in stale]
-        if late:  # the page's own lines, past the batch: refreshed, then read again
-            _refresh(uow, actor, late, moment)
-            lines, total = uow.statuses.panel(
+
+        def read() -> tuple[list[PanelLine], int]:
+            return uow.statuses.panel(
                 clinician,
                 states=states,
                 with_alerts=view == "attention",
@@ -111,7 +101,14 @@ def panel_page(
                 limit=per_page,
                 offset=(page - 1) * per_page,
             )
-            ids = [line.person_id for line in lines]
+
+        lines, total = read()
+        shown = [line.person_id for line in lines]
+        late = [p for p in uow.statuses.stale(today, shown) if p not in stale]
+        if late:  # the page's own lines, past the batch: refreshed, then read again
+            _refresh(uow, actor, late, moment)
+            lines, total = read()
+        ids = [line.person_id for line in lines]
         # each patient shown is a look at their data (the page holds only people the clinician
         # may see: `visible_people` chose them), recorded together with the page's commit
         for person_id in ids:
