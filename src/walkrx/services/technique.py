@@ -15,6 +15,7 @@ from walkrx.domain.lessons import Lesson, lesson_at
 from walkrx.domain.pace import PaceVerdict, WeekPace, walk_pace, week_pace
 from walkrx.domain.posture import PostureTally, posture_tally
 from walkrx.domain.review import walks_in
+from walkrx.errors import NotFoundError
 from walkrx.services.program import Program
 
 __all__ = [
@@ -72,3 +73,11 @@ def posture_of(prog: Program, recent_weeks: int = 6) -> PostureTally:
 def lesson_of_week(prog: Program) -> Lesson | None:
     """The lesson of the week in progress: that of its protocol week (position)."""
     return lesson_at(prog.protocol.lessons, prog.position)
+
+
+def numbered_lesson(prog: Program, number: int) -> Lesson:
+    """Lesson `number` (from 1) of the library of the person's protocol."""
+    lessons = prog.protocol.lessons
+    if not 1 <= number <= len(lessons):
+        raise NotFoundError(f"there is no lesson {number}: the library lists them", kind="lesson")
+    return lessons[number - 1]

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from walkrx.domain.units import IMPERIAL, METRIC
-from walkrx.errors import NotFoundError
 from walkrx.services import preferences, program, technique
 from walkrx.web.deps import PostedForm, Walker, page
 from walkrx.web.forms import text
@@ -30,16 +29,13 @@ def library(request: Request, me: Walker) -> Response:
 @router.get("/learn/{number}", response_class=HTMLResponse)
 def lesson(request: Request, number: int, me: Walker) -> Response:
     prog = program.load_program(me.uow(), me.actor, me.person_id)
-    lessons = prog.protocol.lessons
-    if not 1 <= number <= len(lessons):
-        raise NotFoundError(f"there is no lesson {number}: the library lists them", kind="lesson")
-    chosen = lessons[number - 1]
+    chosen = technique.numbered_lesson(prog, number)
     return page(
         request,
         "lesson.html",
         lesson=chosen,
         number=number,
-        count=len(lessons),
+        count=len(prog.protocol.lessons),
         current=technique.lesson_of_week(prog) is chosen,
     )
 
